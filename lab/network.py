@@ -1,0 +1,268 @@
+"""A fully-connected network trained by back-propagation, in plain numpy.
+
+This is the readable core of the pack: one class whose forward and backward
+passes follow the derivation notebook line by line.
+
+Shapes are row-major everywhere: a batch `X` is (N, D), a weight `W` is
+(fan_in, fan_out), a bias `b` is (fan_out,). Notation, per layer:
+
+    h     = p_prev @ W + b      pre-activation                (N, fan_out)
+    p     = f(h)                activation                    (N, fan_out)
+    delta = dL/dh               error signal                  (N, fan_out)
+    dW    = p_prev.T @ delta    dL/dW                         (fan_in, fan_out)
+    db    = delta summed over the batch                       (fan_out,)
+
+The output unit is always a sigmoid, read as the probability of label 1; the
+loss is the report's squared error, averaged over the batch:
+L = mean over samples of ½(y − ŷ)².
+
+Left out on purpose, to keep the core small: mini-batches, momentum and other
+optimisers, regularisation, other losses, more than one output unit.
+`fit` runs the report's per-sample SGD through the fast loop in `lab.engine`;
+tests prove it equals `gradients` applied point by point.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import zipfile
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import activations
+from ._checks import check_lr, check_seed, check_X, check_y
+from .activations import _sigmoid_grad, sigmoid
+
+_FILE_FORMAT = "lab.Network/1"
+
+
+def _check_sizes(sizes) -> tuple[int, ...]:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a sequence of layer widths such as (2, 4, 4, 1), got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must have at least 2 entries (inputs and outputs), got {tuple(sizes)!r}")
+    for width in sizes:
+        if isinstance(width, bool) or not isinstance(width, numbers.Integral):
+            raise TypeError(f"sizes must hold integers, got {width!r} in {tuple(sizes)!r}")
+        if width < 1:
+            raise ValueError(f"sizes must hold positive widths, got {width!r} in {tuple(sizes)!r}")
+    if sizes[-1] != 1:
+        raise ValueError(f"sizes must end in 1 (one output probability), got {tuple(sizes)!r}")
+    return tuple(int(w) for w in sizes)
+
+
+def glorot_bound(fan_in: int, fan_out: int) -> float:
+    """u = √6 / √(fan_in + fan_out): Glorot-uniform draws W from U(−u, u)."""
+    return float(np.sqrt(6.0) / np.sqrt(fan_in + fan_out))
+
+
+class Network:
+    """A fully-connected network `sizes[0] → … → sizes[-1]`, trained by per-sample SGD.
+
+    Parameters
+    ----------
+    sizes : layer widths, inputs first; the default (2, 4, 4, 1) is the report's net.
+    activation : the hidden layers' activation, one of "sigmoid", "tanh", "relu",
+        "identity" (the output unit is always a sigmoid).
+    seed : seeds the Glorot-uniform initialisation; the same seed gives the same
+        weights, always. None draws fresh entropy.
+
+    Each layer's `W` (fan_in, fan_out) and `b` (fan_out,) are views into one flat
+    parameter vector, so `parameters()` hands out the live arrays.
+    """
+
+    def __init__(
+        self, sizes: Sequence[int] = (2, 4, 4, 1), activation: str = "sigmoid", seed: int | None = None
+    ):
+        sizes = _check_sizes(sizes)
+        f, df = activations.get(activation)
+        seed = check_seed(seed)
+
+        self.sizes = sizes
+        self.activation = activation
+        self._f, self._df = f, df
+
+        # One flat vector holds every layer's [W; b] block, each (fan_in + 1, fan_out).
+        shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
+        self._theta = np.zeros(sum(r * c for r, c in shapes))
+        self._Wb = []
+        offset = 0
+        for r, c in shapes:
+            self._Wb.append(self._theta[offset : offset + r * c].reshape(r, c))
+            offset += r * c
+        self.W = [Wb[:-1] for Wb in self._Wb]
+        self.b = [Wb[-1] for Wb in self._Wb]
+
+        rng = np.random.default_rng(seed)
+        for W in self.W:
+            u = glorot_bound(*W.shape)
+            W[...] = rng.uniform(-u, u, size=W.shape)
+
+    def __repr__(self) -> str:
+        return f"Network(sizes={self.sizes}, activation={self.activation!r})"
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (3 for the 2-4-4-1 net)."""
+        return len(self.W)
+
+    # ------------------------------------------------------------------ access
+    def parameters(self) -> list[np.ndarray]:
+        """The live arrays [W1, b1, W2, b2, ...]; changing them changes the net."""
+        return [a for W, b in zip(self.W, self.b) for a in (W, b)]
+
+    def copy(self) -> Network:
+        """An independent network with the same sizes, activation and weights."""
+        other = Network(self.sizes, self.activation, seed=0)
+        other._theta[...] = self._theta
+        return other
+
+    # ----------------------------------------------------------------- forward
+    def _forward(self, X: np.ndarray) -> list[np.ndarray]:
+        """Activations of every layer for a checked batch X (N, D): [p0 = X, p1, ..., ŷ]."""
+        ps = [X]
+        for layer, (W, b) in enumerate(zip(self.W, self.b)):
+            h = ps[-1] @ W + b  # h = p_prev W + b          (N, fan_out)
+            f = sigmoid if layer == self.n_layers - 1 else self._f
+            ps.append(f(h))  # p = f(h)
+        return ps
+
+    def forward(self, X) -> np.ndarray:
+        """Probabilities ŷ = P(label 1 | x) for X (N, D); returns (N, 1)."""
+        X = check_X(X, self.sizes[0])
+        return self._forward(X)[-1]
+
+    predict_proba = forward
+
+    def predict(self, X) -> np.ndarray:
+        """Labels (N, 1), ints: 1 where the probability is greater than 0.5, else 0."""
+        return (self.forward(X) > 0.5).astype(int)
+
+    def loss(self, X, y) -> float:
+        """Mean over the batch of ½(y − ŷ)² for X (N, D), y (N, 1) or (N,)."""
+        X = check_X(X, self.sizes[0])
+        y = check_y(y, len(X))
+        return self._loss(X, y)
+
+    def _loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        y_hat = self._forward(X)[-1]
+        return float(np.mean(0.5 * (y - y_hat) ** 2))
+
+    def accuracy(self, X, y) -> float:
+        """Fraction of points whose predicted label equals y."""
+        X = check_X(X, self.sizes[0])
+        y = check_y(y, len(X))
+        return float(np.mean(self.predict(X) == y))
+
+    # ---------------------------------------------------------------- backward
+    def _backward(self, ps: list[np.ndarray], y: np.ndarray) -> list[np.ndarray]:
+        """Gradients [dW1, db1, dW2, db2, ...] of the mean loss, from the forward's activations."""
+        y_hat = ps[-1]
+        n = len(y)
+        # L = mean ½(y − ŷ)²  ⇒  ∂L/∂ŷ = (ŷ − y)/N; the output unit is a sigmoid: ∂ŷ/∂h = ŷ(1 − ŷ)
+        delta = (y_hat - y) / n * _sigmoid_grad(y_hat)
+        grads = []
+        for layer in reversed(range(self.n_layers)):
+            p_prev = ps[layer]
+            dW = p_prev.T @ delta  # ∂L/∂W = p_prevᵀ δ        (fan_in, fan_out)
+            db = delta.sum(axis=0)  # ∂L/∂b = Σ_batch δ        (fan_out,)
+            grads[:0] = [dW, db]
+            if layer > 0:
+                # δ_prev = (δ Wᵀ) ⊙ f'(h_prev), with f'(h_prev) read off p_prev = f(h_prev)
+                delta = (delta @ self.W[layer].T) * self._df(p_prev)
+        return grads
+
+    def gradients(self, X, y) -> list[np.ndarray]:
+        """The exact gradient of `loss(X, y)`: arrays shaped and ordered like `parameters()`."""
+        X = check_X(X, self.sizes[0])
+        y = check_y(y, len(X))
+        return self._backward(self._forward(X), y)
+
+    def sgd_step(self, X, y, lr: float = 0.8) -> None:
+        """One gradient-descent step on the batch (X, y): every parameter θ ← θ − lr·∂L/∂θ.
+
+        All gradients are computed first, from the current weights; only then
+        does any weight change (the report's bug was to update the upper layer
+        first and back-propagate through the updated weights).
+        """
+        lr = check_lr(lr)
+        grads = self.gradients(X, y)
+        for param, grad in zip(self.parameters(), grads):
+            param -= lr * grad
+
+    # ---------------------------------------------------------------- training
+    def fit(
+        self,
+        X,
+        y,
+        lr: float = 0.8,
+        epochs: int = 1000,
+        *,
+        log_every: int | None = None,
+        progress: bool | None = None,
+    ) -> np.ndarray:
+        """Per-sample SGD, the report's way; returns the loss after each epoch, (epochs,).
+
+        Each point of X in order does forward, backward and one update at
+        learning rate `lr`; one pass over all points is one epoch. With
+        `log_every=k`, prints `epoch: k loss: 0.1248` every k epochs. A progress
+        bar (tqdm) shows on long runs, or as `progress` says.
+
+        If the numbers stop being finite, raises `lab.engine.DivergedError`
+        naming the learning rate, and leaves the weights as they were after
+        the last finite epoch.
+        """
+        from .engine import train_many
+
+        return train_many([self], X, y, lr=lr, epochs=epochs, log_every=log_every, progress=progress)[0]
+
+    # ------------------------------------------------------------- save, load
+    def save(self, path) -> None:
+        """Write sizes, activation and weights to `path` (a .npz file)."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        with open(path, "wb") as fh:
+            np.savez(
+                fh,
+                format=np.array(_FILE_FORMAT),
+                sizes=np.array(self.sizes),
+                activation=np.array(self.activation),
+                theta=self._theta,
+            )
+
+    @classmethod
+    def load(cls, path) -> Network:
+        """Read a network written by `save`; raises ValueError for a truncated or foreign file."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"path {os.fspath(path)!r}: no such file")
+        bad = f"path {os.fspath(path)!r} is not a network saved by lab.Network.save"
+        try:
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
+                fmt = str(data["format"])
+                sizes = tuple(int(s) for s in data["sizes"])
+                activation = str(data["activation"])
+                theta = np.array(data["theta"], dtype=np.float64)
+        except (
+            OSError,
+            KeyError,
+            EOFError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            zipfile.BadZipFile,
+        ) as exc:
+            raise ValueError(f"{bad} ({type(exc).__name__}: {exc})") from None
+        if fmt != _FILE_FORMAT:
+            raise ValueError(f"{bad} (format {fmt!r}, expected {_FILE_FORMAT!r})")
+        try:
+            net = cls(sizes, activation, seed=0)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{bad} ({exc})") from None
+        if theta.shape != net._theta.shape or not np.isfinite(theta).all():
+            raise ValueError(f"{bad} (its weights do not fit sizes {sizes})")
+        net._theta[...] = theta
+        return net
