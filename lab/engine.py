@@ -238,6 +238,42 @@ class _Stack:
             offset += size
 
 
+class _ReadableLoop:
+    """The same training built only on `Network.sgd_step` and `Network.loss`: slow and plain.
+
+    It is what `train_many` runs when `FAST_ENGINE` is False, for example in the students'
+    release, where the fast loop above is taken out and training runs on their own code.
+    """
+
+    def __init__(self, networks, lrs: np.ndarray):
+        self.networks, self.lrs = networks, lrs
+        self.k = len(networks)
+
+    @property
+    def theta(self) -> np.ndarray:
+        return np.concatenate([net._theta for net in self.networks])
+
+    def epoch(self, Xa: np.ndarray, y: np.ndarray) -> None:
+        X = Xa[:, :-1]
+        for i in range(len(X)):
+            for net, lr in zip(self.networks, self.lrs):
+                net.sgd_step(X[i : i + 1], y[i : i + 1], lr)
+
+    def losses(self, Xa: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.array([net._loss(Xa[:, :-1], y[:, None]) for net in self.networks])
+
+    def finite(self, losses: np.ndarray) -> np.ndarray:
+        return np.isfinite(losses) & np.array([np.isfinite(net._theta).all() for net in self.networks])
+
+    def write_back(self, networks, theta: np.ndarray) -> None:
+        for net, part in zip(networks, np.split(theta, len(networks))):
+            net._theta[...] = part
+
+
+#: True: train with the fast loop `_Stack`; False: with `_ReadableLoop` (the students' code).
+FAST_ENGINE = True
+
+
 def train_many(
     networks, X, y, lr=0.8, epochs: int = 1000, *, log_every: int | None = None, progress: bool | None = None
 ) -> np.ndarray:
@@ -274,7 +310,7 @@ def train_many(
     if progress is None:
         progress = epochs * len(X) >= _PROGRESS_UPDATES
 
-    stack = _Stack(networks, lrs)
+    stack = (_Stack if FAST_ENGINE else _ReadableLoop)(networks, lrs)
     Xa = np.concatenate([X, np.ones((len(X), 1))], axis=1)
     y = y[:, 0].copy()
     history = np.zeros((len(networks), epochs))
