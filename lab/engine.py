@@ -132,48 +132,56 @@ class _Stack:
         self.WT = [Wb[..., :-1, :].swapaxes(-1, -2) for Wb in self.Wb]
         self._batch = None  # buffers of `losses`, made on first use
 
-    def epoch(self, Xa: np.ndarray, y: np.ndarray) -> None:
-        """One pass of per-sample SGD over Xa (N, D + 1; last column 1) and y (N,) floats."""
-        # Everything the loop touches is looked up once here. With one network the products
-        # are `ndarray.dot` on plain vectors; with K networks they are `matmul`, batched over
-        # the leading axis, with vectors as (K, 1, n) rows and (K, n, 1) columns.
-        single, last = self.single, len(self.Wb) - 1
-        Wb, G, WT, h, p, s, delta = self.Wb, self.G, self.WT, self.h, self.p, self.s, self.delta
-        f, df, lr, P, S, one = self.f, self.df, self.lr, self.P, self.S, self.one
-        multiply, matmul = np.multiply, np.matmul
-
-        def times(a):
-            """a @ (a matrix given later), as a fast callable: a.dot or a batched matmul."""
-            return a.dot if single else partial(matmul, a)
-
-        row = (lambda a: a) if single else (lambda a: a[..., None, :])
+        # The plan of one step, made once: every view and bound method the loop touches.
+        last = len(self.Wb) - 1
+        times, row = self._times, self._row
+        h, p, Wb, G, delta, s = self.h, self.p, self.Wb, self.G, self.delta, self.s
         # forward, l = 1..last: p_{l-1} = f(h_{l-1}), then h_l = [p_{l-1}, 1] @ [W_l; b_l]
-        forward = [
+        self._forward = [
             (h[l - 1], p[l - 1], times(row(self.p_aug[l - 1])), Wb[l], row(h[l])) for l in range(1, last + 1)
         ]
         # backward, l = last..1: [dW_l; db_l] = [p_{l-1}, 1]ᵀ delta_l, then
         # delta_{l-1} = (delta_l @ W_lᵀ) ⊙ f'(h_{l-1})
-        backward = [
+        self._backward = [
             (
                 times(self.p_aug[l - 1][..., :, None]),
                 delta[l][..., None, :],
                 G[l],
                 times(row(delta[l])),
-                WT[l],
+                self.WT[l],
                 row(delta[l - 1]),
                 delta[l - 1],
                 s[l - 1],
             )
             for l in range(last, 0, -1)
         ]
-        d0_row, h0, G0, Wb0, h_last, d_out = delta[0][..., None, :], h[0], G[0], Wb[0], h[last], delta[last]
-        y_hat, tmp = self.y_hat, self.tmp
-        theta, grad = self.theta, self.grad
-        X_col = Xa[:, :, None]
+        self._rows = None
 
-        for x, x_col, t in zip(Xa, X_col, y):
+    def _times(self, a: np.ndarray):
+        """`a @ M` for a matrix M given later, as a fast callable: `a.dot(M, out)` for one
+        network, a `matmul` batched over the leading axis for K."""
+        return a.dot if self.single else partial(np.matmul, a)
+
+    def _row(self, a: np.ndarray) -> np.ndarray:
+        """A vector as the left operand of a product: itself, or (K, 1, n) for K networks."""
+        return a if self.single else a[..., None, :]
+
+    def set_data(self, Xa: np.ndarray, y: np.ndarray) -> None:
+        """Prepare the training set Xa (N, D + 1; last column 1), y (N,): per row, x @ M and the
+        outer product x ⊗ delta as ready callables, and the label as a Python float."""
+        self._rows = [(self._times(x), self._times(x[:, None]), t) for x, t in zip(Xa, y.tolist())]
+
+    def epoch(self) -> None:
+        """One pass of per-sample SGD over the rows given to `set_data`."""
+        f, df, lr, P, S, one, multiply = self.f, self.df, self.lr, self.P, self.S, self.one, np.multiply
+        forward, backward, single = self._forward, self._backward, self.single
+        h0, G0, Wb0, d0_row = self.h[0], self.G[0], self.Wb[0], self.delta[0][..., None, :]
+        h_last, d_out, y_hat, tmp = self.h[-1], self.delta[-1], self.y_hat, self.tmp
+        theta, grad = self.theta, self.grad
+
+        for x_times, x_col_times, t in self._rows:
             # forward
-            times(x)(Wb0, h0) if not single else x.dot(Wb0, h0)
+            x_times(Wb0, h0)  # h_1 = [x, 1] @ [W_1; b_1]
             for h_prev, p_prev, p_times, Wb_l, h_row in forward:
                 f(h_prev, p_prev)
                 p_times(Wb_l, h_row)
@@ -194,7 +202,7 @@ class _Stack:
                 p_times(d_row, G_l)
                 d_times(WT_l, dp_row)
                 multiply(dp, s_l, dp)
-            (x_col.dot(d0_row, G0) if single else matmul(x_col, d0_row, G0))
+            x_col_times(d0_row, G0)  # [dW_1; db_1] = [x, 1]ᵀ delta_1
             theta -= grad  # every gradient is in: only now does any weight change
 
     def losses(self, Xa: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -209,11 +217,12 @@ class _Stack:
         H, A = self._batch
         a = Xa
         for l, Wb in enumerate(self.Wb):
-            np.matmul(a, Wb, out=H[l])  # (N, c), or (K, N, c) for K networks
+            self._times(a)(Wb, H[l])  # (N, c), or (K, N, c) for K networks
             if l < last:
                 self.f(H[l], A[l][..., :-1])
                 a = A[l]
-        err = _expit(H[last][..., 0]) - y
+        err = _expit(H[last][..., 0])
+        err -= y
         err *= err
         return np.atleast_1d(np.add.reduce(err, axis=-1) * (0.5 / n))
 
@@ -253,8 +262,11 @@ class _ReadableLoop:
     def theta(self) -> np.ndarray:
         return np.concatenate([net._theta for net in self.networks])
 
-    def epoch(self, Xa: np.ndarray, y: np.ndarray) -> None:
-        X = Xa[:, :-1]
+    def set_data(self, Xa: np.ndarray, y: np.ndarray) -> None:
+        self._X, self._y = Xa[:, :-1], y
+
+    def epoch(self) -> None:
+        X, y = self._X, self._y
         for i in range(len(X)):
             for net, lr in zip(self.networks, self.lrs):
                 net.sgd_step(X[i : i + 1], y[i : i + 1], lr)
@@ -313,6 +325,7 @@ def train_many(
     stack = (_Stack if FAST_ENGINE else _ReadableLoop)(networks, lrs)
     Xa = np.concatenate([X, np.ones((len(X), 1))], axis=1)
     y = y[:, 0].copy()
+    stack.set_data(Xa, y)
     history = np.zeros((len(networks), epochs))
     last_finite = stack.theta.copy()
     epoch_range = range(1, epochs + 1)
@@ -322,7 +335,7 @@ def train_many(
         epoch_range = tqdm(epoch_range, desc="epochs", leave=False)
     with np.errstate(all="ignore"):  # divergence is detected below, not warned about
         for epoch in epoch_range:
-            stack.epoch(Xa, y)
+            stack.epoch()
             losses = stack.losses(Xa, y)
             if not (np.isfinite(losses).all() and np.isfinite(stack.theta).all()):
                 rate = lrs[np.argmin(stack.finite(losses))]
