@@ -1,0 +1,38 @@
+"""The benchmark runs and prints its table; its figures are read by people, not asserted."""
+
+import subprocess
+import sys
+
+
+def test_bench_quick_prints_the_table_and_ratios():
+    result = subprocess.run(
+        [sys.executable, "-m", "lab.bench", "--quick", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("machine: ")
+    for needle in [
+        "lab, per-sample SGD, XOR",
+        "naive numpy, XOR",
+        "lab.train_many, 16 nets, XOR",
+        "lab vs naive numpy, per update, XOR",
+        "16 networks together vs one alone",
+    ]:
+        assert needle in out
+    assert ("PyTorch per-sample, XOR" in out) or ("PyTorch: not installed" in out)
+
+
+def test_naive_baseline_learns_like_lab():
+    """The baseline is slow, not wrong: on XOR it follows the same losses as lab's net."""
+    import numpy as np
+
+    import lab
+    from lab.bench import NaiveNet
+
+    X, y = lab.generate_xor_easy()
+    naive = NaiveNet(seed=lab.SEED).train(X, y, 0.8, 30)
+    ours = lab.Network(seed=lab.SEED).fit(X, y, lr=0.8, epochs=30)
+    np.testing.assert_allclose(naive, ours, rtol=1e-9)
