@@ -80,8 +80,7 @@ class Network:
         f, df = activations.get(activation)
         seed = check_seed(seed)
 
-        self.sizes = sizes
-        self.activation = activation
+        self._sizes, self._activation = sizes, activation
         self._f, self._df = f, df
 
         # One flat vector holds every layer's [W; b] block, each (fan_in + 1, fan_out).
@@ -92,8 +91,10 @@ class Network:
         for r, c in shapes:
             self._Wb.append(self._theta[offset : offset + r * c].reshape(r, c))
             offset += r * c
-        self.W = [Wb[:-1] for Wb in self._Wb]
-        self.b = [Wb[-1] for Wb in self._Wb]
+        # Tuples: the arrays are live views and may be changed in place (W[0][...] = ...),
+        # but never replaced, which would cut them off from the flat vector.
+        self.W = tuple(Wb[:-1] for Wb in self._Wb)
+        self.b = tuple(Wb[-1] for Wb in self._Wb)
 
         rng = np.random.default_rng(seed)
         for W in self.W:
@@ -102,6 +103,16 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network(sizes={self.sizes}, activation={self.activation!r})"
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Layer widths, inputs first, e.g. (2, 4, 4, 1)."""
+        return self._sizes
+
+    @property
+    def activation(self) -> str:
+        """The hidden layers' activation."""
+        return self._activation
 
     @property
     def n_layers(self) -> int:

@@ -333,3 +333,15 @@ def test_load_foreign_npz(tmp_path):
     np.save(path2, np.arange(3))
     with pytest.raises(ValueError, match="not a network saved by lab.Network.save"):
         lab.Network.load(path2)
+
+
+def test_weights_can_change_in_place_but_not_be_replaced():
+    net = lab.Network(seed=0)
+    net.W[0][...] = 0.5
+    assert (net.parameters()[0] == 0.5).all()
+    with pytest.raises(TypeError):
+        net.W[0] = np.zeros((2, 4))
+    with pytest.raises(AttributeError):
+        net.sizes = (2, 3, 1)
+    with pytest.raises(AttributeError):
+        net.activation = "relu"
