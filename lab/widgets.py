@@ -80,6 +80,7 @@ class Result:
     saturation: float  # fraction of hidden sigmoids with σ'(h) < SATURATED, over all points
     histories: np.ndarray
     verdicts: tuple[str, ...]  # the verdict of every seed, in the order of `seeds`
+    networks: tuple[Network, ...]  # the trained networks, in the order of `seeds`
 
     @property
     def converged(self) -> int:
@@ -174,10 +175,11 @@ def _outcome(nets, X, y, histories, lr, data, seeds) -> Result:
         saturation=_hidden_saturation(nets[0], X),
         histories=histories,
         verdicts=verdicts,
+        networks=tuple(nets),
     )
 
 
-def _diverged(exc: DivergedError, lr, data, epochs, seeds) -> Result:
+def _diverged(exc: DivergedError, nets, lr, data, epochs, seeds) -> Result:
     return Result(
         lr=lr,
         data=data,
@@ -190,11 +192,14 @@ def _diverged(exc: DivergedError, lr, data, epochs, seeds) -> Result:
         saturation=math.nan,
         histories=np.full((len(seeds), epochs), np.nan),
         verdicts=("diverged",) * len(seeds),
+        networks=tuple(nets),
     )
 
 
-def train_band(lr: float, data: str = "xor", epochs: int | None = None, seeds: Sequence[int] = (SEED,)):
-    """Train the 2-4-4-1 sigmoid net from each seed at one rate; return (Result, networks).
+def train_band(
+    lr: float, data: str = "xor", epochs: int | None = None, seeds: Sequence[int] = (SEED,)
+) -> Result:
+    """Train the 2-4-4-1 sigmoid net from each seed at one rate (the networks are in the Result).
 
     One `lab.train_many` call trains all seeds together. A diverging run gives the
     verdict "diverged" and its message, not an exception.
@@ -207,8 +212,8 @@ def train_band(lr: float, data: str = "xor", epochs: int | None = None, seeds: S
     try:
         histories = train_many(nets, X, y, lr=lr, epochs=epochs, progress=False)
     except DivergedError as exc:
-        return _diverged(exc, lr, data, epochs, seeds), nets
-    return _outcome(nets, X, y, histories, lr, data, seeds), nets
+        return _diverged(exc, nets, lr, data, epochs, seeds)
+    return _outcome(nets, X, y, histories, lr, data, seeds)
 
 
 def _check_seeds(seeds) -> tuple[int, ...]:
@@ -241,7 +246,7 @@ def compare_learning_rates(
             nets, X, y, lr=[r for r in rates for _ in seeds], epochs=epochs, progress=False
         )
     except DivergedError:
-        return [train_band(r, data, epochs, seeds)[0] for r in rates]
+        return [train_band(r, data, epochs, seeds) for r in rates]
     k = len(seeds)
     return [
         _outcome(nets[i * k : (i + 1) * k], X, y, histories[i * k : (i + 1) * k], r, data, seeds)
@@ -418,6 +423,7 @@ class LearningRateExplorer:
                 saturation=math.nan,
                 histories=np.full((1, 1), np.nan),
                 verdicts=("error",),
+                networks=(),
             )
             self.status.value = f"<p><b>error</b></p><p>{html.escape(self.result.message)}</p>"
             self.plot.outputs = ()  # no stale figure beside the error
@@ -428,11 +434,11 @@ class LearningRateExplorer:
         """The real callback: train the band of seeds, judge it, redraw, set the status."""
         lr, data, epochs, seed = self.lr.value, self.data.value, self.epochs.value, self.seed.value
         seeds = range(seed, seed + self.n_seeds)
-        result, nets = train_band(lr, data, epochs, seeds)
+        result = train_band(lr, data, epochs, seeds)
         self.result = result
         self.status.value = f"<p><b>{result.verdict}</b></p><p>{html.escape(result.message)}</p>"
         X, y = load_data(data)
-        self.png = self._canvas.draw(result, nets[0], X, y, self.resolution)
+        self.png = self._canvas.draw(result, X, y, self.resolution)
         self.plot.outputs = (
             {
                 "output_type": "display_data",
@@ -489,8 +495,9 @@ class _Canvas:
         self.contour = None
         self.points = []
 
-    def draw(self, result: Result, net: Network, X: np.ndarray, y: np.ndarray, resolution: int) -> bytes:
-        """Redraw for `result` (its first network is `net`, trained on X (N, 2), y (N, 1)); PNG bytes."""
+    def draw(self, result: Result, X: np.ndarray, y: np.ndarray, resolution: int) -> bytes:
+        """Redraw for `result`, trained on X (N, 2), y (N, 1); returns the PNG bytes."""
+        net = result.networks[0]
         ax = self.ax_loss
         if self.band is not None:
             self.band.remove()
