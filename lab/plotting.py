@@ -202,7 +202,9 @@ def plot_probabilities(y_hat, y, ax=None, *, title: str | None = "Predicted prob
     y = check_y(y, len(y_hat))[:, 0]
     _check_title(title)
     _check_ax(ax)
-    fig, ax = _new_axes(ax, (5, 3.5))
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = _new_axes(ax, (5.5, 3.5))
     index = np.arange(len(y_hat))
     for label, color in enumerate(COLORS):
         mask = y == label
@@ -214,5 +216,6 @@ def plot_probabilities(y_hat, y, ax=None, *, title: str | None = "Predicted prob
     if title is not None:
         ax.set_title(title)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="center right", fontsize="small", framealpha=0.85)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return fig
