@@ -1,0 +1,283 @@
+"""The notebooks in a real browser: JupyterLab in headless Chromium, driven like a student would.
+
+nbval runs widget cells without a front end, so it cannot see whether dragging the learning-rate
+slider redraws the plot. These tests start `jupyter lab` on a copy of notebooks/, open each
+notebook with Playwright, run it with Run > Run All Cells and fail on any front-end error; in
+05_learning_rate_sliders.ipynb they move the slider from 0.8 to its smallest rate with the keyboard
+and check the redrawn status text and plot. Two sabotaged copies of that notebook, whose slider
+callback raises, show that the check fails when the slider is broken.
+
+Browser: Debian's Chromium (`apt-get install chromium`), or $LAB_CHROMIUM. Without one the tests
+skip, except when $CI is set: there they fail, so CI can never skip them silently.
+Screenshots go to pytest's tmp_path (the path is printed) and, if $LAB_SCREENSHOT_DIR is set,
+are copied there too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from _jupyter_server import JupyterLab
+from browser_helpers import CHROMIUM_ARGS, LabNotebook, find_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = Path(os.environ.get("LAB_BROWSER_NOTEBOOKS", ROOT / "notebooks"))
+SLIDER_NOTEBOOK = "05_learning_rate_sliders.ipynb"
+VIEWPORT = {"width": 1280, "height": 1000}
+
+
+def _notebook_names() -> list[str]:
+    return sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
+
+
+# -- the sabotage: a cell appended to a copy of the slider notebook ----------------------------
+# Two ways to break the slider's callback, each a code cell appended to a copy of the notebook:
+# "observer": every callback observing the slider's value is replaced by one that raises. The
+#   slider is found by its CSS class (the contract this test relies on anyway), through the
+#   registry of live widgets. The kernel logs the traceback; the student sees nothing happen.
+# "training": lab.widgets.train_band, which the explorer calls to retrain, raises. The explorer
+#   catches it and shows an error message instead of the plot.
+SABOTAGED = {"observer": "06_sabotaged_observer.ipynb", "training": "07_sabotaged_training.ipynb"}
+_SABOTAGE = {
+    "observer": """\
+# Injected by tests/test_browser.py: every callback of the learning-rate slider raises.
+from ipywidgets.widgets.widget import _instances
+
+
+def _broken_callback(change):
+    raise RuntimeError("sabotaged learning-rate callback")
+
+
+_sliders = [w for w in list(_instances.values()) if "lab-lr-slider" in getattr(w, "_dom_classes", ())]
+for _slider in _sliders:
+    _slider.unobserve_all("value")
+    _slider.observe(_broken_callback, "value")
+print(f"sabotaged {len(_sliders)} slider(s)")
+""",
+    "training": """\
+# Injected by tests/test_browser.py: retraining, which the slider's callback does, raises.
+import lab.widgets
+
+
+def _broken_train_band(*args, **kwargs):
+    raise RuntimeError("sabotaged learning-rate callback")
+
+
+lab.widgets.train_band = _broken_train_band
+print("sabotaged 1 slider(s)")
+""",
+}
+
+
+def _write_sabotaged_copy(src: Path, dst: Path, how: str) -> None:
+    nb = nbformat.read(src, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(_SABOTAGE[how]))
+    nbformat.write(nb, dst)
+
+
+# -- fixtures ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        reason = (
+            "no Chromium browser: install Debian's `chromium` package (apt-get install -y chromium) "
+            "or set LAB_CHROMIUM to a Chromium executable"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so the browser tests must run, but there is {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory, chromium):
+    """JupyterLab serving a copy of notebooks/ (plus the sabotaged copies): the repo is never touched."""
+    root = tmp_path_factory.mktemp("notebooks")
+    for name in _notebook_names():
+        shutil.copy2(NOTEBOOKS / name, root / name)
+    if (root / SLIDER_NOTEBOOK).exists():
+        for how, name in SABOTAGED.items():
+            _write_sabotaged_copy(root / SLIDER_NOTEBOOK, root / name, how)
+    with JupyterLab(root, tmp_path_factory.mktemp("jupyter-state")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, lab_server):
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def open_notebook(browser, lab_server):
+    """Open a notebook in a fresh browser page; afterwards close the page and end its kernel."""
+    opened = []
+
+    def _open(name: str) -> LabNotebook:
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        nb = LabNotebook(page, lab_server, name)
+        opened.append((context, nb))
+        nb.open()
+        return nb
+
+    yield _open
+    for context, nb in opened:
+        context.close()
+        nb.close()
+
+
+def _save_screenshot(page, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    page.screenshot(path=path)
+    print(f"screenshot: {path}")
+    extra = os.environ.get("LAB_SCREENSHOT_DIR")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, Path(extra) / name)
+        print(f"screenshot copy: {Path(extra) / name}")
+    return path
+
+
+# -- the slider ------------------------------------------------------------------------------
+class SliderView:
+    """The learning-rate explorer as the browser shows it: slider, status text, plot images."""
+
+    def __init__(self, nb: LabNotebook):
+        self.nb = nb
+        panel = nb.panel
+        self.slider = panel.locator(".lab-lr-slider").last
+        self.handle = self.slider.locator(".noUi-handle")
+        self.readout = self.slider.locator(".widget-readout")
+        self.status_box = panel.locator(".lab-status").last
+        self.plot = panel.locator(".lab-plot").last
+
+    def rate(self) -> float:
+        return float(self.readout.inner_text().strip())
+
+    def status(self) -> str:
+        return self.status_box.inner_text().strip()
+
+    def images(self) -> tuple[str, ...]:
+        return tuple(self.plot.locator("img").evaluate_all("els => els.map(e => e.src)"))
+
+    def state(self) -> dict:
+        return {"rate": self.rate(), "status": self.status(), "images": self.images()}
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(m) for m in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)]
+
+
+def _redraw_problems(before: dict, after: dict) -> list[str]:
+    """What is wrong with the explorer's display after the slider moved from `before`."""
+    problems = []
+    if not after["rate"] < before["rate"]:
+        problems.append(f"the slider did not move down: readout {before['rate']} -> {after['rate']}")
+    if not any(math.isclose(x, after["rate"], rel_tol=0.02) for x in _numbers(after["status"])):
+        problems.append(f"the status does not show the new rate {after['rate']}: {after['status']!r}")
+    if "plateau" not in after["status"].lower():
+        problems.append(f"the status does not mention the plateau: {after['status']!r}")
+    if not after["images"] or not all(src.startswith("data:image/png") for src in after["images"]):
+        problems.append(f"the plot shows no image ({len(after['images'])} <img> elements)")
+    elif after["images"] == before["images"]:
+        problems.append("the plot image did not change")
+    return problems
+
+
+def move_slider_to_minimum(
+    nb: LabNotebook, *, timeout: float = 90, grace: float = 3
+) -> tuple[dict, dict, list]:
+    """Focus the slider's handle, press Home, wait for the kernel; return (before, after, problems).
+
+    Returns as soon as the display is right. Otherwise waits until the kernel has handled the
+    change and been idle for `grace` seconds (or until an error shows) and returns the problems.
+    """
+    view = SliderView(nb)
+    view.slider.scroll_into_view_if_needed()
+    view.handle.wait_for(state="visible")
+    before = view.state()
+    activity = nb.kernel()["last_activity"]
+    view.handle.focus()
+    nb.page.keyboard.press("Home")
+
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while True:
+        after = view.state()
+        problems = _redraw_problems(before, after) + nb.front_end_errors()
+        kernel = nb.kernel()
+        if not problems and nb._idle():
+            return before, after, []
+        handled = kernel["last_activity"] != activity and nb._idle()
+        idle_since = (idle_since or time.monotonic()) if handled else None
+        if (idle_since and time.monotonic() - idle_since > grace) or time.monotonic() > deadline:
+            return before, after, problems
+        time.sleep(0.25)
+
+
+# -- the tests -------------------------------------------------------------------------------
+def _open_and_run_all(open_notebook, name: str, tmp_path: Path) -> LabNotebook:
+    """Open `name`, check it shows no error, Run All Cells, check again; return the notebook."""
+    nb = open_notebook(name)
+    for when in ("on opening, before running", "after Run All Cells"):
+        if when == "after Run All Cells":
+            nb.run_all()
+        problems = nb.front_end_errors(trusted=when == "after Run All Cells")
+        if problems:
+            _save_screenshot(nb.page, tmp_path, f"{Path(name).stem}-errors.png")
+        assert problems == [], f"{name}: front-end errors {when}"
+    return nb
+
+
+# Every notebook but the slider's, which test_slider_retrains_and_redraws opens and checks.
+_OTHERS = [name for name in _notebook_names() if name != SLIDER_NOTEBOOK]
+
+
+@pytest.mark.parametrize("name", _OTHERS or ["<no notebooks found>"])
+def test_notebook_runs_in_jupyterlab_without_front_end_errors(name, open_notebook, tmp_path):
+    assert (NOTEBOOKS / name).exists(), f"no notebooks in {NOTEBOOKS}"
+    _open_and_run_all(open_notebook, name, tmp_path)
+
+
+def test_slider_retrains_and_redraws(open_notebook, tmp_path):
+    assert (NOTEBOOKS / SLIDER_NOTEBOOK).exists()
+    nb = _open_and_run_all(open_notebook, SLIDER_NOTEBOOK, tmp_path)
+    before, after, problems = move_slider_to_minimum(nb)
+    print(json.dumps({"before": before["status"], "after": after["status"], "rate": after["rate"]}))
+    SliderView(nb).plot.scroll_into_view_if_needed()
+    _save_screenshot(nb.page, tmp_path, "learning-rate-slider.png")
+    assert problems == []
+    # It starts at the report's rate, and rendering the slider did not change it.
+    assert before["rate"] == pytest.approx(0.8)
+    assert "lr = 0.8:" in before["status"]
+    assert after["rate"] == pytest.approx(0.001)
+
+
+@pytest.mark.parametrize("how", sorted(SABOTAGED))
+def test_a_broken_slider_callback_fails_the_check(how, open_notebook, tmp_path):
+    nb = _open_and_run_all(open_notebook, SABOTAGED[how], tmp_path)
+    # The sabotage cell ran cleanly and found the slider: what fails below is the slider.
+    assert "sabotaged 1 slider(s)" in nb.notebook.locator(".jp-Cell").last.inner_text()
+    _before, _after, problems = move_slider_to_minimum(nb)
+    print(problems)
+    assert problems, "the check passed although the slider's callback raises"
+    if how == "training":  # the explorer shows the error as a message: the check quotes it
+        assert any("sabotaged learning-rate callback" in p for p in problems), problems
