@@ -439,6 +439,10 @@ class LearningRateExplorer:
         self.status.value = f"<p><b>{result.verdict}</b></p><p>{html.escape(result.message)}</p>"
         X, y = load_data(data)
         self.png = self._canvas.draw(result, X, y, self.resolution)
+        # Set the Output's `outputs` rather than `with self.plot: clear_output(wait=True); display(...)`:
+        # that capture is done by the front end, so headless (nbval, or a later cell moving the
+        # slider) the figure would land in whichever cell caused the change. One assignment also
+        # swaps the image in a single step: no flicker.
         self.plot.outputs = (
             {
                 "output_type": "display_data",
