@@ -30,6 +30,7 @@ from scipy.special import expit as _expit
 from ._checks import check_int, check_lr, check_X, check_y
 
 
+# BEGIN SOLUTION ONLY
 def _sigmoid_grad_fast(P, S, one):
     np.subtract(one, P, S)
     np.multiply(S, P, S)
@@ -48,6 +49,7 @@ _FAST = {
     "relu": (lambda h, out: np.maximum(h, 0.0, out=out), lambda P, S, one: np.greater(P, 0.0, out=S)),
     "identity": (lambda h, out: np.copyto(out, h), lambda P, S, one: None),
 }
+# END SOLUTION ONLY
 
 # Runs with at least this many single-sample updates show a progress bar (progress=None).
 _PROGRESS_UPDATES = 400_000
@@ -85,6 +87,12 @@ def _check_lrs(lr, k: int) -> np.ndarray:
     return np.array([check_lr(v, f"lr[{i}]") for i, v in enumerate(lr)])
 
 
+# BEGIN SOLUTION ONLY
+# RELEASE: class _Stack:
+# RELEASE:     """Not in the students' release: with FAST_ENGINE False, training runs on their code."""
+# RELEASE:
+# RELEASE:     def __init__(self, networks, lrs):
+# RELEASE:         raise NotImplementedError("the fast loop is not in the release: keep FAST_ENGINE = False")
 class _Stack:
     """Buffers and the per-sample step for K networks of one shape (K = 1: plain 2-D arrays)."""
 
@@ -247,6 +255,9 @@ class _Stack:
             offset += size
 
 
+# END SOLUTION ONLY
+
+
 class _ReadableLoop:
     """The same training built only on `Network.sgd_step` and `Network.loss`: slow and plain.
 
@@ -283,7 +294,10 @@ class _ReadableLoop:
 
 
 #: True: train with the fast loop `_Stack`; False: with `_ReadableLoop` (the students' code).
+# BEGIN SOLUTION ONLY
+# RELEASE: FAST_ENGINE = False
 FAST_ENGINE = True
+# END SOLUTION ONLY
 
 
 def train_many(

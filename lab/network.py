@@ -133,12 +133,16 @@ class Network:
     # ----------------------------------------------------------------- forward
     def _forward(self, X: np.ndarray) -> list[np.ndarray]:
         """Activations of every layer for a checked batch X (N, D): [p0 = X, p1, ..., ŷ]."""
+        # BEGIN SOLUTION: _forward(X): return the list [X, p1, ..., ŷ] of every layer's activation,
+        # TASK: each (N, width). Per layer: h = p_prev @ W + b, then p = self._f(h) for hidden layers
+        # TASK: and p = sigmoid(h) for the output layer.
         ps = [X]
         for layer, (W, b) in enumerate(zip(self.W, self.b)):
             h = ps[-1] @ W + b  # h = p_prev W + b          (N, fan_out)
             f = sigmoid if layer == self.n_layers - 1 else self._f
             ps.append(f(h))  # p = f(h)
         return ps
+        # END SOLUTION
 
     def forward(self, X) -> np.ndarray:
         """Probabilities ŷ = P(label 1 | x) for X (N, D); returns (N, 1)."""
@@ -170,6 +174,12 @@ class Network:
     # ---------------------------------------------------------------- backward
     def _backward(self, ps: list[np.ndarray], y: np.ndarray) -> list[np.ndarray]:
         """Gradients [dW1, db1, dW2, db2, ...] of the mean loss, from the forward's activations."""
+        # BEGIN SOLUTION: _backward(ps, y): from the forward pass's ps = [X, p1, ..., ŷ] and labels
+        # TASK: y (N, 1), return [dW1, db1, dW2, db2, ...], the gradients of L = mean ½(y − ŷ)², each
+        # TASK: shaped like its parameter, for any number of layers. Start from the output error
+        # TASK: signal δ = ∂L/∂h (mind the 1/N of the mean and the output sigmoid's σ'); per layer,
+        # TASK: dW = p_prevᵀ δ and db = δ summed over the batch; then propagate δ to the layer below
+        # TASK: through Wᵀ and that layer's f' (self._df reads it off p). Change no weight here.
         y_hat = ps[-1]
         n = len(y)
         # L = mean ½(y − ŷ)²  ⇒  ∂L/∂ŷ = (ŷ − y)/N; the output unit is a sigmoid: ∂ŷ/∂h = ŷ(1 − ŷ)
@@ -184,6 +194,7 @@ class Network:
                 # δ_prev = (δ Wᵀ) ⊙ f'(h_prev), with f'(h_prev) read off p_prev = f(h_prev)
                 delta = (delta @ self.W[layer].T) * self._df(p_prev)
         return grads
+        # END SOLUTION
 
     def gradients(self, X, y) -> list[np.ndarray]:
         """The exact gradient of `loss(X, y)`: arrays shaped and ordered like `parameters()`."""
@@ -199,9 +210,12 @@ class Network:
         first and back-propagate through the updated weights).
         """
         lr = check_lr(lr)
+        # BEGIN SOLUTION: sgd_step(X, y, lr): compute every gradient first (self.gradients), then
+        # TASK: update each parameter of self.parameters() in place: param -= lr * grad.
         grads = self.gradients(X, y)
         for param, grad in zip(self.parameters(), grads):
             param -= lr * grad
+        # END SOLUTION
 
     # ---------------------------------------------------------------- training
     def fit(
