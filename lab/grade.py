@@ -1,0 +1,354 @@
+"""Grade a checkout of the pack: run the rubric's tests, public and hidden, and print the score.
+
+    python -m lab.grade [PATH] [--json FILE] [--only ITEM ...] [--skip ITEM ...]
+                        [--hidden DIR] [--time-limit SECONDS] [--jobs N]
+
+PATH (default: the current folder) is the instructor's checkout, or a student's copy of the
+release with the stubs filled in. The rubric, `lab/grading/rubric.toml` beside this file, lists
+the items and their points; its tests live in `lab/grading/public/` (shipped to the students)
+and `lab/grading/hidden/` (kept by the instructor; `--hidden DIR` points elsewhere). Without
+hidden tests, items are graded on their public tests only, and the report says so.
+
+Each item runs in its own process, with cwd and PYTHONPATH set to PATH, under the item's time
+limit: a crash or an endless loop in the graded code costs that item only, and the grader always
+prints one line per item, then `Score: x/y`. `--json FILE` writes the same as JSON.
+
+This module imports nothing from `lab` and needs only the standard library (plus pytest, numpy
+and scipy in the item processes). Run as a script, `python lab/grade.py PATH`, it grades even a
+checkout whose `lab` package fails to import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+GRADING = Path(__file__).resolve().parent / "grading"
+
+
+class RubricError(ValueError):
+    """The rubric file is malformed or names a test file that does not exist."""
+
+
+@dataclass
+class Item:
+    id: str
+    title: str
+    points: float
+    time_limit: float
+    public: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    notebooks: str | None = None
+
+
+@dataclass
+class Result:
+    id: str
+    title: str
+    points: float
+    max_points: float
+    status: str  # passed, failed, error, timed out, crashed
+    detail: str
+    seconds: float
+    hidden_tests: bool
+    output: str = ""
+
+
+def load_rubric(path: Path, hidden_dir: Path | None) -> list[Item]:
+    """Read and check the rubric at `path`; test files are looked up beside it (and in `hidden_dir`)."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RubricError(f"cannot read the rubric {path}: {exc}") from None
+    items, seen = [], set()
+    for n, raw in enumerate(data.get("item", []), 1):
+        where = f"{path}: item {n}"
+        unknown = set(raw) - {"id", "title", "points", "time_limit", "public", "hidden", "notebooks"}
+        if unknown:
+            raise RubricError(f"{where}: unknown keys {sorted(unknown)}")
+        try:
+            item = Item(
+                id=str(raw["id"]),
+                title=str(raw.get("title", raw["id"])),
+                points=float(raw["points"]),
+                time_limit=float(raw["time_limit"]),
+                public=list(raw.get("public", [])),
+                hidden=list(raw.get("hidden", [])),
+                notebooks=raw.get("notebooks"),
+            )
+        except KeyError as exc:
+            raise RubricError(f"{where}: missing key {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise RubricError(f"{where}: {exc}") from None
+        if item.id in seen:
+            raise RubricError(f"{where}: the id {item.id!r} is used twice")
+        seen.add(item.id)
+        if item.points < 0 or item.time_limit <= 0:
+            raise RubricError(f"{where} ({item.id}): points must be >= 0 and time_limit > 0")
+        if bool(item.notebooks) == bool(item.public or item.hidden):
+            raise RubricError(
+                f"{where} ({item.id}): give either tests (public/hidden) or notebooks, not both"
+            )
+        for folder, tests in ((path.parent / "public", item.public), (hidden_dir, item.hidden)):
+            for test in tests:
+                if folder is not None and not (folder / test.split("::")[0]).is_file():
+                    raise RubricError(f"{where} ({item.id}): no test file {folder / test.split('::')[0]}")
+        items.append(item)
+    if not items:
+        raise RubricError(f"{path}: the rubric has no [[item]]")
+    return items
+
+
+def _junit_summary(path: Path) -> tuple[int, list[str]]:
+    """(number of tests run, one line per test that did not pass) from a JUnit XML report."""
+    if not path.is_file():
+        return 0, []
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return 0, []
+    total, problems = 0, []
+    for case in root.iter("testcase"):
+        total += 1
+        for tag in ("failure", "error", "skipped"):
+            node = case.find(tag)
+            if node is not None:
+                message = (node.get("message") or "").strip()
+                lines = [ln[1:].strip() for ln in (node.text or "").splitlines() if ln.startswith("E ")]
+                if lines and (not message or message == "collection failure"):
+                    message = lines[-1]  # the exception itself, e.g. a SyntaxError in the graded code
+                first = (message.splitlines() or [tag])[0]
+                first = first if len(first) <= 110 else first[:109] + "…"
+                name, module = case.get("name", "?"), case.get("classname", "")
+                label = f"{module.replace('.', '/')}::{name}" if module else name.replace(".", "/")
+                problems.append(f"{label}: {first}")
+                break
+    return total, problems
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the item's process group (pytest and anything it started, a Jupyter kernel say)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_item(item: Item, checkout: Path, workdir: Path, hidden: bool, time_limit: float) -> Result:
+    """Run one rubric item in its own process and score it."""
+    junit = workdir / "junit" / f"{item.id}.xml"
+    common = ["-c", str(workdir / "pytest.ini"), f"--junitxml={junit}", "-o", "junit_suite_name=" + item.id]
+    if item.notebooks:
+        args = [
+            "--rootdir",
+            str(checkout),
+            "-p",
+            "nbval.plugin",
+            "--nbval-lax",
+            "--nbval-current-env",
+            item.notebooks,
+        ]
+    else:
+        nodes = [str(workdir / "public" / t) for t in item.public]
+        nodes += [str(workdir / "hidden" / t) for t in item.hidden] if hidden else []
+        args = ["--rootdir", str(workdir), *nodes]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
+    env.update(
+        PYTHONPATH=str(checkout),
+        LAB_GRADE_PATH=str(checkout),
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+        MPLBACKEND="Agg",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", *common, *args],
+        cwd=checkout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        output, _ = proc.communicate(timeout=time_limit)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        output, _ = proc.communicate()
+        timed_out = True
+    _kill_group(proc)  # whatever it left running
+    seconds = time.monotonic() - start
+    output = output.decode("utf-8", "replace")
+    total, problems = _junit_summary(junit)
+    tail = [line for line in output.strip().splitlines() if line.strip()][-1:] or [""]
+    if timed_out:
+        status, detail = "timed out", f"killed after the time limit of {time_limit:g} s"
+    elif proc.returncode < 0:
+        name = signal.Signals(-proc.returncode).name if -proc.returncode in signal.valid_signals() else ""
+        status, detail = "crashed", f"the test process died (signal {-proc.returncode} {name})".rstrip()
+    elif proc.returncode == 0 and total > 0 and not problems:
+        status, detail = "passed", f"{total} test{'s' if total > 1 else ''}"
+    elif proc.returncode in (2, 3, 4, 5):  # the tests could not run: a collection or usage error
+        status = "error"
+        detail = problems[0] if problems else f"pytest exit status {proc.returncode}: {tail[0][:200]}"
+    elif problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        status, detail = "failed", problems[0] + more
+    else:
+        status, detail = "crashed", f"the test process exited with status {proc.returncode}: {tail[0][:200]}"
+    return Result(
+        id=item.id,
+        title=item.title,
+        points=item.points if status == "passed" else 0.0,
+        max_points=item.points,
+        status=status,
+        detail=detail,
+        seconds=round(seconds, 2),
+        hidden_tests=hidden and bool(item.hidden),
+        output="" if status == "passed" else output[-4000:],
+    )
+
+
+def _prepare(workdir: Path, rubric_dir: Path, hidden_dir: Path | None) -> None:
+    """Copy the grading tests to `workdir`, away from the graded checkout and from the instructor's tree."""
+    for name in ("pytest.ini", "conftest.py"):
+        shutil.copy2(rubric_dir / name, workdir / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".git")
+    shutil.copytree(rubric_dir / "public", workdir / "public", ignore=ignore)
+    if hidden_dir is not None:
+        shutil.copytree(hidden_dir, workdir / "hidden", ignore=ignore)
+    (workdir / "junit").mkdir()
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def grade(
+    checkout: Path,
+    *,
+    rubric: Path = GRADING / "rubric.toml",
+    hidden_dir: Path | None = None,
+    only: list[str] | None = None,
+    skip: list[str] | None = None,
+    time_limit: float | None = None,
+    jobs: int = 1,
+    out=sys.stdout,
+) -> dict:
+    """Grade `checkout`; prints the report to `out` as items finish and returns it as a dict."""
+    checkout = Path(checkout).resolve()
+    if hidden_dir is None and (rubric.parent / "hidden").is_dir():
+        hidden_dir = rubric.parent / "hidden"
+    if hidden_dir is not None and not Path(hidden_dir).is_dir():
+        raise RubricError(f"--hidden {hidden_dir}: no such folder")
+    hidden = hidden_dir is not None
+    items = load_rubric(rubric, Path(hidden_dir) if hidden else None)
+    ids = [item.id for item in items]
+    for name in (only or []) + (skip or []):
+        if name not in ids:
+            raise RubricError(f"no rubric item {name!r}; the items are: {', '.join(ids)}")
+    chosen = [i for i in items if (not only or i.id in only) and i.id not in (skip or [])]
+    left_out = [i.id for i in items if i not in chosen]
+
+    print(f"Grading {checkout}", file=out)
+    print(
+        "hidden tests: "
+        + (f"yes ({hidden_dir})" if hidden else "NOT AVAILABLE - items are graded on their public tests only")
+        + (f"; not graded this run: {', '.join(left_out)}" if left_out else ""),
+        file=out,
+    )
+    width = max(len(i.id) for i in chosen) if chosen else 0
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="lab-grade-") as tmp:
+        workdir = Path(tmp)
+        _prepare(workdir, rubric.parent, Path(hidden_dir) if hidden else None)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [
+                pool.submit(run_item, item, checkout, workdir, hidden, time_limit or item.time_limit)
+                for item in chosen
+            ]
+            for future in futures:  # in rubric order, each as soon as it is done
+                r = future.result()
+                results.append(r)
+                mark = "" if r.hidden_tests or not chosen[len(results) - 1].hidden else " [public tests only]"
+                print(
+                    f"{r.id:<{width}}  {_fmt(r.points):>4}/{_fmt(r.max_points):<4} {r.title}: "
+                    f"{r.status} ({r.detail}, {r.seconds:.1f} s){mark}",
+                    file=out,
+                    flush=True,
+                )
+    score, total = sum(r.points for r in results), sum(r.max_points for r in results)
+    print(f"Score: {_fmt(score)}/{_fmt(total)}", file=out, flush=True)
+    return {
+        "path": str(checkout),
+        "hidden_tests": hidden,
+        "not_graded": left_out,
+        "score": score,
+        "max_score": total,
+        "items": [asdict(r) for r in results],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lab.grade", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "path", nargs="?", default=".", help="the checkout to grade (default: the current folder)"
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    parser.add_argument("--only", nargs="+", metavar="ITEM", help="grade only these rubric items")
+    parser.add_argument("--skip", nargs="+", metavar="ITEM", help="leave these rubric items out")
+    parser.add_argument(
+        "--hidden", metavar="DIR", help="the hidden tests' folder (default: lab/grading/hidden)"
+    )
+    parser.add_argument(
+        "--rubric", metavar="FILE", default=str(GRADING / "rubric.toml"), help="the rubric file"
+    )
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS", help="use this limit for every item")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="run N items at once (default 1)"
+    )
+    args = parser.parse_args(argv)
+    checkout = Path(args.path)
+    if not (checkout / "lab").is_dir():
+        print(
+            f"python -m lab.grade: error: {checkout} has no lab/ folder: not a checkout of the pack",
+            file=sys.stderr,
+        )
+        return 2
+    if args.time_limit is not None and not args.time_limit > 0:
+        print("python -m lab.grade: error: --time-limit must be > 0", file=sys.stderr)
+        return 2
+    try:
+        report = grade(
+            checkout,
+            rubric=Path(args.rubric),
+            hidden_dir=Path(args.hidden) if args.hidden else None,
+            only=args.only,
+            skip=args.skip,
+            time_limit=args.time_limit,
+            jobs=args.jobs,
+        )
+    except RubricError as exc:
+        print(f"python -m lab.grade: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
