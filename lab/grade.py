@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import xml.etree.ElementTree as ET
@@ -36,6 +37,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 GRADING = Path(__file__).resolve().parent / "grading"
+
+_RUNNING: set[subprocess.Popen] = set()  # the item processes running now, killed if the grader stops
+_STOPPING = threading.Event()  # set when the grader stops: no new item process starts
 
 
 class RubricError(ValueError):
@@ -174,6 +178,8 @@ def run_item(item: Item, checkout: Path, workdir: Path, hidden: bool, time_limit
         PYTHONDONTWRITEBYTECODE="1",
     )
     start = time.monotonic()
+    if _STOPPING.is_set():
+        raise KeyboardInterrupt
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", *common, *args],
         cwd=checkout,
@@ -183,6 +189,7 @@ def run_item(item: Item, checkout: Path, workdir: Path, hidden: bool, time_limit
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    _RUNNING.add(proc)
     try:
         output, _ = proc.communicate(timeout=time_limit)
         timed_out = False
@@ -190,7 +197,9 @@ def run_item(item: Item, checkout: Path, workdir: Path, hidden: bool, time_limit
         _kill_group(proc)
         output, _ = proc.communicate()
         timed_out = True
-    _kill_group(proc)  # whatever it left running
+    finally:
+        _kill_group(proc)  # whatever it left running
+        _RUNNING.discard(proc)
     seconds = time.monotonic() - start
     output = output.decode("utf-8", "replace")
     total, problems = _junit_summary(junit)
@@ -281,16 +290,28 @@ def grade(
                 pool.submit(run_item, item, checkout, workdir, hidden, time_limit or item.time_limit)
                 for item in chosen
             ]
-            for future in futures:  # in rubric order, each as soon as it is done
-                r = future.result()
-                results.append(r)
-                mark = "" if r.hidden_tests or not chosen[len(results) - 1].hidden else " [public tests only]"
-                print(
-                    f"{r.id:<{width}}  {_fmt(r.points):>4}/{_fmt(r.max_points):<4} {r.title}: "
-                    f"{r.status} ({r.detail}, {r.seconds:.1f} s){mark}",
-                    file=out,
-                    flush=True,
-                )
+            try:
+                for future in futures:  # in rubric order, each as soon as it is done
+                    r = future.result()
+                    results.append(r)
+                    mark = (
+                        ""
+                        if r.hidden_tests or not chosen[len(results) - 1].hidden
+                        else " [public tests only]"
+                    )
+                    print(
+                        f"{r.id:<{width}}  {_fmt(r.points):>4}/{_fmt(r.max_points):<4} {r.title}: "
+                        f"{r.status} ({r.detail}, {r.seconds:.1f} s){mark}",
+                        file=out,
+                        flush=True,
+                    )
+            except BaseException:  # Ctrl-C, SIGTERM: stop every item's process before leaving
+                _STOPPING.set()
+                for future in futures:
+                    future.cancel()
+                for proc in list(_RUNNING):
+                    _kill_group(proc)
+                raise
     score, total = sum(r.points for r in results), sum(r.max_points for r in results)
     print(f"Score: {_fmt(score)}/{_fmt(total)}", file=out, flush=True)
     return {
@@ -322,6 +343,12 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs", "-j", type=int, default=1, metavar="N", help="run N items at once (default 1)"
     )
     args = parser.parse_args(argv)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if argv is None:  # the command line: on SIGTERM as on Ctrl-C, kill the items' processes too
+        signal.signal(signal.SIGTERM, stop)
     checkout = Path(args.path)
     if not (checkout / "lab").is_dir():
         print(
@@ -345,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     except RubricError as exc:
         print(f"python -m lab.grade: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("python -m lab.grade: interrupted", file=sys.stderr)
+        return 130
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -16,7 +16,8 @@ lines that follow it)::
 
 Code only the instructor's copy has (a fast path that would do the students' work for them) sits
 in a `# BEGIN SOLUTION ONLY` / `# END SOLUTION ONLY` region: the release drops it, or puts in its
-place the region's `# RELEASE:` lines, with the comment prefix removed::
+place the region's `# RELEASE:` lines, with the comment prefix removed. Such regions work in
+`#`-commented configuration files too (pyproject.toml, requirements.txt, *.yml, ...)::
 
     # BEGIN SOLUTION ONLY
     # RELEASE: FAST_ENGINE = False
@@ -53,6 +54,10 @@ _END = re.compile(r"^[ \t]*# END SOLUTION(?P<only> ONLY)?[ \t]*$")
 _TASK = re.compile(r"^[ \t]*# TASK:[ \t]?(?P<text>.*?)[ \t]*$")
 _RELEASE = re.compile(r"^(?P<indent>[ \t]*)# RELEASE:(?: (?P<code>.*))?$")
 _ANY_MARKER = re.compile(r"^[ \t]*# (BEGIN SOLUTION|END SOLUTION|TASK:|RELEASE:)")
+
+#: Files whose SOLUTION ONLY regions are processed too: they take `#` comments (pyproject.toml, say).
+#: Task regions (stubs) belong in Python files and notebooks only.
+_CONFIG_SUFFIXES = (".toml", ".cfg", ".ini", ".txt", ".yml", ".yaml", ".sh")
 
 #: Never copied, whatever the configuration says: caches and build leftovers.
 _JUNK = [
@@ -305,6 +310,12 @@ def build(out: Path, source: Path = REPO, config: dict | None = None) -> list[st
         dst.parent.mkdir(parents=True, exist_ok=True)
         if rel.endswith(".py"):
             dst.write_text(release_text(src.read_text(encoding="utf-8"), rel), encoding="utf-8")
+        elif rel.endswith(_CONFIG_SUFFIXES):
+            text = src.read_text(encoding="utf-8")
+            tasks = [p for p in parse(text, rel) if isinstance(p, Region) and p.kind == "task"]
+            if tasks:
+                raise MarkerError(f"{tasks[0].where}: task regions belong in Python files and notebooks")
+            dst.write_text(release_text(text, rel), encoding="utf-8")
         elif rel.endswith(".ipynb"):
             dst.write_text(release_notebook(src.read_text(encoding="utf-8"), rel), encoding="utf-8")
         else:
@@ -343,11 +354,12 @@ def fill(release_dir: Path, source: Path = REPO, overrides: dict[str, str] | Non
 
 # --------------------------------------------------------------------------- verify
 def _code_texts(root: Path, files) -> dict[str, str]:
-    """Python files and notebook code cells of `files` under `root`, as text, keyed by a location."""
+    """Python files, notebook code cells and `#`-commented configuration files of `files` under
+    `root`, as text, keyed by a location."""
     texts = {}
     for rel in files:
         path = root / rel
-        if rel.endswith(".py"):
+        if rel.endswith((".py", *_CONFIG_SUFFIXES)):
             texts[rel] = path.read_text(encoding="utf-8")
         elif rel.endswith(".ipynb"):
             nb = json.loads(path.read_text(encoding="utf-8"))

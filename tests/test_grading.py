@@ -59,10 +59,10 @@ def background(built, tmp_path_factory):
         )
         runs[name] = (proc, out, path)
     yield runs
-    for proc, _, _ in runs.values():
+    for proc, _, _ in runs.values():  # left running when only some tests were selected
         if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+            proc.terminate()  # the grader then kills its items' processes
+        proc.communicate(timeout=60)
 
 
 def collect(run):
@@ -229,6 +229,30 @@ def test_release_notebook_strips_outputs_and_stubs_code_cells():
     assert "".join(code["source"]) == 'x = 1\nraise NotImplementedError("compute dW")\nprint(x)'
     back = json.loads(release.fill_notebook(json.dumps(out), text, "n.ipynb"))
     assert "".join(back["cells"][1]["source"]) == "x = 1\ndW = x * 2\nprint(x)"
+
+
+def test_build_processes_config_files_and_leaves_out_excluded_paths(tmp_path):
+    source, out = tmp_path / "source", tmp_path / "out"
+    files = {
+        "lab/f.py": "def f():\n    # BEGIN SOLUTION: return 1\n    return 1\n    # END SOLUTION\n",
+        "pyproject.toml": (
+            '[x]\n# BEGIN SOLUTION ONLY\n# RELEASE: addopts = "-ra"\n'
+            'addopts = "--nbval"\n# END SOLUTION ONLY\n'
+        ),
+        "secret/answers.py": "x = 1\n",
+        "data.bin": "\x00\x01",
+    }
+    for rel, text in files.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text)
+    config = {"exclude": ["secret/"], "keep": [], "hidden": []}
+    assert release.build(out, source, config) == ["data.bin", "lab/f.py", "pyproject.toml"]
+    assert (out / "lab/f.py").read_text() == 'def f():\n    raise NotImplementedError("return 1")\n'
+    assert (out / "pyproject.toml").read_text() == '[x]\naddopts = "-ra"\n'
+    assert (out / "data.bin").read_bytes() == b"\x00\x01" and not (out / "secret").exists()
+    (source / "setup.cfg").write_text("# BEGIN SOLUTION: a task\nx = 1\n# END SOLUTION\n")
+    with pytest.raises(release.MarkerError, match="task regions belong in Python files and notebooks"):
+        release.build(tmp_path / "out2", source, config)
 
 
 def test_release_refuses_a_non_empty_folder_or_the_repository(tmp_path):
