@@ -126,13 +126,13 @@ class LabNotebook:
         deadline = time.monotonic() + timeout
         calm = 0
         while time.monotonic() < deadline:
-            calm = calm + 1 if self._idle() else 0
+            calm = calm + 1 if self.is_idle() else 0
             if calm >= 2:
                 return
             time.sleep(0.25)
         raise TimeoutError(f"{self.name}: kernel not idle after {timeout:.0f} s: {self.status()}")
 
-    def _idle(self) -> bool:
+    def is_idle(self) -> bool:
         if self.indicator.get_attribute("data-status") != "idle":
             return False
         if self.running_prompts() > 0:
@@ -163,7 +163,7 @@ class LabNotebook:
         an untrusted notebook (a fresh clone's are) by their plain-text form only, widgets
         included, so a widget shown as text is not an error there.
         """
-        problems = list(self.console.errors)
+        problems = []
         # One snapshot of every output, read in the page at once: outputs change under a loop.
         outputs = self.notebook.locator(".jp-OutputArea-output").evaluate_all(
             """els => els.map(e => ({
@@ -187,7 +187,9 @@ class LabNotebook:
             "els => els.map(e => e.innerText)"
         )
         problems += [f"widget error view: {text[:300]}" for text in errors]
-        return problems
+        # Read last: Playwright delivers the page's console events in order with the replies to
+        # the calls above, so every error logged before the snapshots is in by now.
+        return self.console.errors + problems
 
     @property
     def _widget_repr(self) -> re.Pattern:
