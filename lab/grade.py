@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -116,6 +117,15 @@ def load_rubric(path: Path, hidden_dir: Path | None) -> list[Item]:
     return items
 
 
+_ANSI = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")  # colours; JUnit XML spells ESC as "#x1B"
+
+
+def _path(dotted: str) -> str:
+    """A JUnit class name as a path: "public.test_sgd" -> "public/test_sgd", "nb.a.ipynb" -> "nb/a.ipynb"."""
+    stem, dot, ext = dotted.rpartition(".ipynb") if dotted.endswith(".ipynb") else (dotted, "", "")
+    return stem.replace(".", "/") + dot + ext
+
+
 def _junit_summary(path: Path) -> tuple[int, list[str]]:
     """(number of tests run, one line per test that did not pass) from a JUnit XML report."""
     if not path.is_file():
@@ -130,14 +140,17 @@ def _junit_summary(path: Path) -> tuple[int, list[str]]:
         for tag in ("failure", "error", "skipped"):
             node = case.find(tag)
             if node is not None:
-                message = (node.get("message") or "").strip()
-                lines = [ln[1:].strip() for ln in (node.text or "").splitlines() if ln.startswith("E ")]
+                message = _ANSI.sub("", node.get("message") or "").strip()
+                text = _ANSI.sub("", node.text or "")
+                lines = [ln[1:].strip() for ln in text.splitlines() if ln.startswith("E ")]
                 if lines and (not message or message == "collection failure"):
                     message = lines[-1]  # the exception itself, e.g. a SyntaxError in the graded code
+                elif message.startswith("Notebook cell execution failed"):  # nbval: the cell's exception
+                    message = ([ln.strip() for ln in text.splitlines() if ln.strip()] or [message])[-1]
                 first = (message.splitlines() or [tag])[0]
                 first = first if len(first) <= 110 else first[:109] + "…"
                 name, module = case.get("name", "?"), case.get("classname", "")
-                label = f"{module.replace('.', '/')}::{name}" if module else name.replace(".", "/")
+                label = f"{_path(module)}::{name}" if module else _path(name)
                 problems.append(f"{label}: {first}")
                 break
     return total, problems
