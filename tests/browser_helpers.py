@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
     "--disable-gpu",
+    "--disable-crash-reporter",  # no crashpad handler outliving the browser, no writes under ~/.config
+    "--disable-breakpad",
     "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
     "--disable-background-networking",
     "--disable-component-update",
@@ -42,8 +44,11 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def find_chromium() -> str | None:
-    """Path of a Chromium executable: $LAB_CHROMIUM, /usr/bin/chromium, or `chromium` on PATH."""
-    for candidate in (os.environ.get("LAB_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    """Path of a Chromium executable: $LAB_CHROMIUM if set (and only it), else Debian's
+    /usr/bin/chromium or `chromium` on PATH; None if there is none."""
+    override = os.environ.get("LAB_CHROMIUM")
+    candidates = [override] if override else ["/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None

@@ -29,7 +29,7 @@ from _jupyter_server import JupyterLab
 from browser_helpers import CHROMIUM_ARGS, WIDGET_VIEW, LabNotebook, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = Path(os.environ.get("LAB_BROWSER_NOTEBOOKS", ROOT / "notebooks"))
+NOTEBOOKS = ROOT / "notebooks"
 SLIDER_NOTEBOOK = "05_learning_rate_sliders.ipynb"
 VIEWPORT = {"width": 1600, "height": 1000}
 
@@ -45,7 +45,12 @@ def _notebook_names() -> list[str]:
 #   registry of live widgets. The kernel logs the traceback; the student sees nothing happen.
 # "training": lab.widgets.train_band, which the explorer calls to retrain, raises. The explorer
 #   catches it and shows an error message instead of the plot.
-SABOTAGED = {"observer": "06_sabotaged_observer.ipynb", "training": "07_sabotaged_training.ipynb"}
+# The notebooks that check the checks live in a folder of their own beside the copied course.
+CHECKS = "harness-checks"
+SABOTAGED = {
+    "observer": f"{CHECKS}/sabotaged_observer.ipynb",
+    "training": f"{CHECKS}/sabotaged_training.ipynb",
+}
 _SABOTAGE = {
     "observer": """\
 # Injected by tests/test_browser.py: every callback of the learning-rate slider raises.
@@ -79,7 +84,7 @@ print("sabotaged 1 slider(s)")
 
 # A notebook that goes wrong in the front end in two ways the generic check must catch: a widget
 # output whose model does not exist (it cannot render), and a cell that raises.
-BROKEN_FRONT_END = "broken_front_end.ipynb"
+BROKEN_FRONT_END = f"{CHECKS}/broken_front_end.ipynb"
 _BROKEN_CELLS = [
     """\
 from IPython.display import display
@@ -135,6 +140,7 @@ def chromium() -> str:
 def lab_server(tmp_path_factory, chromium):
     """JupyterLab serving a copy of notebooks/ (plus the sabotaged copies): the repo is never touched."""
     root = tmp_path_factory.mktemp("notebooks")
+    (root / CHECKS).mkdir()
     for name in _notebook_names():
         shutil.copy2(NOTEBOOKS / name, root / name)
     if (root / SLIDER_NOTEBOOK).exists():
@@ -321,6 +327,7 @@ def test_slider_retrains_and_redraws(open_notebook, tmp_path):
 
 @pytest.mark.parametrize("how", sorted(SABOTAGED))
 def test_a_broken_slider_callback_fails_the_check(how, open_notebook, tmp_path):
+    assert (NOTEBOOKS / SLIDER_NOTEBOOK).exists()
     nb = _open_and_run_all(open_notebook, SABOTAGED[how], tmp_path)
     # The sabotage cell ran cleanly and found the slider: what fails below is the slider.
     assert "sabotaged 1 slider(s)" in nb.notebook.locator(".jp-Cell").last.inner_text()
