@@ -16,6 +16,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
@@ -90,32 +91,71 @@ class ConsoleLog:
         self.errors.append(f"console error: {text}" + (f" (at {where})" if where else ""))
 
 
-class LabNotebook:
-    """One notebook open in JupyterLab in `page`, served by `server` (a `JupyterLab`)."""
+class LabPage:
+    """One JupyterLab page in the browser, in a workspace of its own, as a student keeps it open.
 
-    def __init__(self, page, server, name: str):
+    Notebooks are opened in it one after another (`open`), each closed and its kernel shut down
+    before the next (`LabNotebook.close`), so the app loads once for all of them.
+    """
+
+    def __init__(self, page, server, workspace: str = "browser-tests"):
         self.page = page
         self.server = server
-        self.name = name
+        self.url = f"{server.url}lab/workspaces/{workspace}?reset"
         self.console = ConsoleLog()
         self.console.attach(page)
-        self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").filter(
-            has=page.locator(".jp-Notebook")
+
+    def load(self, timeout: float = 90) -> None:
+        """(Re)load JupyterLab with an empty workspace and wait until its file browser shows."""
+        self.page.goto(self.url, timeout=timeout * 1000)
+        self.page.locator(".jp-DirListing-item").first.wait_for(timeout=timeout * 1000)
+
+    def menu(self, menu: str, command: str) -> None:
+        """Click a main-menu item: the menu by its label, the item by its JupyterLab command."""
+        self.page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{re.escape(menu)}$")).click()
+        self.page.locator(f".lm-Menu-item[data-command='{command}']").click()
+
+    def open(self, name: str, timeout: float = 90) -> LabNotebook:
+        """File > Open from Path…, then wait until the notebook shows and its kernel is idle."""
+        start = len(self.console.errors)
+        self.menu("File", "filebrowser:open-path")
+        dialog = self.page.locator(".jp-Dialog")
+        dialog.locator("input").fill(name)
+        dialog.locator(".jp-mod-accept").click()
+        nb = LabNotebook(self, name, console_start=start)
+        nb.notebook.locator(".jp-Cell").first.wait_for(timeout=timeout * 1000)
+        nb.wait_idle(timeout)
+        return nb
+
+
+class LabNotebook:
+    """One notebook open in a `LabPage`; `name` is its path under the server's root."""
+
+    def __init__(self, lab: LabPage, name: str, console_start: int = 0):
+        self.lab = lab
+        self.page = lab.page
+        self.server = lab.server
+        self.name = name
+        self._console_start = console_start
+        tab = self.page.locator(".jp-main-dock-panel .lm-TabBar-tab").filter(
+            has=self.page.locator(
+                ".lm-TabBar-tabLabel", has_text=re.compile(rf"^{re.escape(Path(name).name)}$")
+            )
         )
+        # One notebook is open at a time (each is closed before the next opens): the visible one.
+        self.panel = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").filter(
+            has=self.page.locator(".jp-Notebook")
+        )
+        self._tab = tab
         self.notebook = self.panel.locator(".jp-Notebook")
         self.indicator = self.panel.locator(".jp-Notebook-ExecutionIndicator")
 
-    # -- actions ---------------------------------------------------------------------------
-    def open(self, timeout: float = 90) -> None:
-        # A workspace of its own: JupyterLab would otherwise reopen the tabs of earlier pages
-        # (starting their kernels again), as it restores the default workspace.
-        workspace = "test-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
-        self.page.goto(
-            f"{self.server.url}lab/workspaces/{workspace}/tree/{self.name}", timeout=timeout * 1000
-        )
-        self.notebook.locator(".jp-Cell").first.wait_for(timeout=timeout * 1000)
-        self.wait_idle(timeout)
+    @property
+    def console_errors(self) -> list[str]:
+        """Console errors and uncaught page errors since this notebook was opened."""
+        return self.lab.console.errors[self._console_start :]
 
+    # -- actions ---------------------------------------------------------------------------
     def run_all(self, timeout: float = 120) -> None:
         """Menu Run > Run All Cells, then wait until every cell has run and the kernel is idle."""
         self.page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
@@ -194,15 +234,22 @@ class LabNotebook:
         problems += [f"widget error view: {text[:300]}" for text in errors]
         # Read last: Playwright delivers the page's console events in order with the replies to
         # the calls above, so every error logged before the snapshots is in by now.
-        return self.console.errors + problems
+        return self.console_errors + problems
 
     @property
     def _widget_repr(self) -> re.Pattern:
         names = "|".join(map(re.escape, widget_class_names()))
         return re.compile(rf"^({names})\(")
 
-    def close(self) -> None:
-        """End the notebook's session (its kernel) through the server's API."""
-        for session in self.server.sessions():
-            if session.get("path") == self.name:
-                self.server.api("DELETE", f"api/sessions/{session['id']}")
+    def close(self, timeout: float = 30) -> None:
+        """File > Close and Shut Down, confirm, and wait until the tab and its kernel are gone."""
+        self.lab.menu("File", "filemenu:close-and-cleanup")
+        dialog = self.page.locator(".jp-Dialog")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if dialog.count():
+                dialog.locator(".jp-mod-accept").first.click()  # "Ok": shut the notebook down
+            elif self._tab.count() == 0 and self.kernel() is None:
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name}: still open {timeout:.0f} s after Close and Shut Down")

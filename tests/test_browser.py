@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter_server import JupyterLab
-from browser_helpers import CHROMIUM_ARGS, WIDGET_VIEW, LabNotebook, find_chromium
+from browser_helpers import CHROMIUM_ARGS, WIDGET_VIEW, LabNotebook, LabPage, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -152,38 +152,48 @@ def lab_server(tmp_path_factory, chromium):
 
 
 @pytest.fixture(scope="module")
-def browser(chromium, lab_server):
-    """One headless Chromium and one browsing context (its HTTP cache makes later pages load faster)."""
+def lab_page(chromium, lab_server):
+    """Headless Chromium with JupyterLab loaded once, in an empty workspace of its own."""
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORT)
-        yield context
-        context.close()
+        page = browser.new_page(viewport=VIEWPORT)
+        page.set_default_timeout(60_000)
+        lab = LabPage(page, lab_server)
+        lab.load()
+        yield lab
         browser.close()
     finally:
         playwright.stop()
 
 
 @pytest.fixture
-def open_notebook(browser, lab_server):
-    """Open a notebook in a new browser page; afterwards close the page and end its kernel."""
+def open_notebook(lab_page, lab_server):
+    """Open notebooks in JupyterLab; afterwards close them (kernels shut down) as a student would.
+
+    Errors the browser logs while a notebook closes fail the test too. If closing fails, the
+    kernels are shut down through the server's API and JupyterLab is reloaded for the next test.
+    """
     opened = []
 
     def _open(name: str) -> LabNotebook:
-        page = browser.new_page()
-        page.set_default_timeout(60_000)
-        nb = LabNotebook(page, lab_server, name)
+        nb = lab_page.open(name)
         opened.append(nb)
-        nb.open()
         return nb
 
     yield _open
     for nb in opened:
-        nb.page.close()
-        nb.close()
+        before = len(lab_page.console.errors)
+        try:
+            nb.close()
+        except Exception:
+            lab_server.close_sessions()
+            lab_page.load()
+            raise
+        closing = lab_page.console.errors[before:]
+        assert closing == [], f"{nb.name}: browser errors while closing"
 
 
 def _save_screenshot(page, tmp_path: Path, name: str) -> Path:
