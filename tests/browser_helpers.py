@@ -1,12 +1,14 @@
 """Drive JupyterLab in headless Chromium the way a student does, and collect what goes wrong.
 
 `find_chromium()` locates the browser (Playwright cannot download one here: we use Debian's).
-`LabNotebook` opens one notebook in JupyterLab, runs it with the menu Run > Run All Cells, waits
-until the kernel is idle, and reports front-end errors: browser console errors and uncaught page
-errors, widgets that fail to render, widgets shown as their plain-text repr (the widget extension
-did not load), and error or stderr outputs (tracebacks, warnings). Checks return a list of
-problems, each a short readable string, so a test can both assert there are none and assert that
-a deliberately broken notebook produces some.
+`LabPage` is JupyterLab loaded once in a page; `LabPage.open` opens a notebook with File > Open
+from Path…, and the `LabNotebook` it returns runs it with Run > Run All Cells, waits until the
+kernel is idle, reports front-end errors and closes it with File > Close and Shut Down.
+
+Front-end errors: browser console errors and uncaught page errors, widgets that fail to render,
+widgets shown as their plain-text repr (the widget extension did not load), and error or stderr
+outputs (tracebacks, warnings). Checks return a list of problems, each a short readable string,
+so a test can both assert there are none and assert that a deliberately broken notebook has some.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 CHROMIUM_ARGS = [
@@ -55,8 +58,10 @@ def find_chromium() -> str | None:
     return None
 
 
-def widget_class_names() -> list[str]:
-    """Names of every ipywidgets widget class: their text repr means a widget did not render."""
+@cache
+def widget_repr() -> re.Pattern:
+    """The start of an ipywidgets widget's text repr, "VBox(" say: shown instead of the widget
+    when the widget extension did not render it."""
     import ipywidgets
 
     names, todo = set(), [ipywidgets.DOMWidget]
@@ -64,7 +69,7 @@ def widget_class_names() -> list[str]:
         cls = todo.pop()
         names.add(cls.__name__)
         todo.extend(cls.__subclasses__())
-    return sorted(names)
+    return re.compile(rf"^({'|'.join(map(re.escape, sorted(names)))})\(")
 
 
 @dataclass
@@ -158,8 +163,7 @@ class LabNotebook:
     # -- actions ---------------------------------------------------------------------------
     def run_all(self, timeout: float = 120) -> None:
         """Menu Run > Run All Cells, then wait until every cell has run and the kernel is idle."""
-        self.page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
-        self.page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        self.lab.menu("Run", "runmenu:run-all")
         self.wait_idle(timeout)
 
     def wait_idle(self, timeout: float = 120) -> None:
@@ -226,7 +230,7 @@ class LabNotebook:
                     problems.append("a widget output never rendered")
             if re.search(r"Error (displaying|rendering) widget|[Mm]odel not found", text):
                 problems.append(f"widget render failure: {text[:300]}")
-            if trusted and mime == "text/plain" and self._widget_repr.match(text):
+            if trusted and mime == "text/plain" and widget_repr().match(text):
                 problems.append(f"widget shown as text (the widget extension did not load): {text[:200]}")
         errors = self.notebook.locator(".jupyter-widgets-error-widget").evaluate_all(
             "els => els.map(e => e.innerText)"
@@ -235,11 +239,6 @@ class LabNotebook:
         # Read last: Playwright delivers the page's console events in order with the replies to
         # the calls above, so every error logged before the snapshots is in by now.
         return self.console_errors + problems
-
-    @property
-    def _widget_repr(self) -> re.Pattern:
-        names = "|".join(map(re.escape, widget_class_names()))
-        return re.compile(rf"^({names})\(")
 
     def close(self, timeout: float = 30) -> None:
         """File > Close and Shut Down, confirm, and wait until the tab and its kernel are gone."""

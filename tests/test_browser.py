@@ -4,8 +4,9 @@ nbval runs widget cells without a front end, so it cannot see whether dragging t
 slider redraws the plot. These tests start `jupyter lab` on a copy of notebooks/, open each
 notebook with Playwright, run it with Run > Run All Cells and fail on any front-end error; in
 05_learning_rate_sliders.ipynb they move the slider from 0.8 to its smallest rate with the keyboard
-and check the redrawn status text and plot. Two sabotaged copies of that notebook, whose slider
-callback raises, show that the check fails when the slider is broken.
+and check the redrawn status text and plot, and save a screenshot. The checks are checked too: two
+sabotaged copies of that notebook, whose slider callback raises, must fail the slider check, and a
+notebook with a widget that cannot render and a traceback must fail the front-end check.
 
 Browser: Debian's Chromium (`apt-get install chromium`), or $LAB_CHROMIUM. Without one the tests
 skip, except when $CI is set: there they fail, so CI can never skip them silently.
@@ -282,7 +283,8 @@ def move_slider_to_minimum(
         if not problems and idle:
             return before, after, []
         elapsed = time.monotonic() - start
-        handled = idle and nb.kernel()["last_activity"] != activity
+        now = nb.kernel() if idle else None
+        handled = now is not None and now["last_activity"] != activity
         idle_since = (idle_since or time.monotonic()) if handled else None
         if (
             (idle_since and time.monotonic() - idle_since > grace)
@@ -341,9 +343,12 @@ def test_a_broken_slider_callback_fails_the_check(how, open_notebook, tmp_path):
     nb = _open_and_run_all(open_notebook, SABOTAGED[how], tmp_path)
     # The sabotage cell ran cleanly and found the slider: what fails below is the slider.
     assert "sabotaged 1 slider(s)" in nb.notebook.locator(".jp-Cell").last.inner_text()
-    _before, _after, problems = move_slider_to_minimum(nb)
+    _before, after, problems = move_slider_to_minimum(nb)
     print(problems)
+    assert after["rate"] == pytest.approx(0.001), "the slider itself should still move"
     assert problems, "the check passed although the slider's callback raises"
+    if how == "observer":  # nothing is redrawn: the status still shows the old rate
+        assert any("does not show the new rate" in p for p in problems), problems
     if how == "training":  # the explorer shows the error as a message: the check quotes it
         assert any("sabotaged learning-rate callback" in p for p in problems), problems
 
