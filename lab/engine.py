@@ -22,10 +22,10 @@ becomes a batched `matmul`, so one Python loop drives all K.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
+from functools import partial  # noqa: F401 (unused in the students' release)
 
 import numpy as np
-from scipy.special import expit as _expit
+from scipy.special import expit as _expit  # noqa: F401 (unused in the students' release)
 
 from ._checks import check_int, check_lr, check_X, check_y
 
@@ -259,14 +259,14 @@ class _Stack:
 
 
 class _ReadableLoop:
-    """The same training built only on `Network.sgd_step` and `Network.loss`: slow and plain.
+    """The same training built only on `Network._sgd_step` and `Network._loss`: slow and plain.
 
     It is what `train_many` runs when `FAST_ENGINE` is False, for example in the students'
     release, where the fast loop above is taken out and training runs on their own code.
     """
 
     def __init__(self, networks, lrs: np.ndarray):
-        self.networks, self.lrs = networks, lrs
+        self.networks, self.lrs = networks, [float(lr) for lr in lrs]
         self.k = len(networks)
 
     @property
@@ -274,13 +274,14 @@ class _ReadableLoop:
         return np.concatenate([net._theta for net in self.networks])
 
     def set_data(self, Xa: np.ndarray, y: np.ndarray) -> None:
-        self._X, self._y = Xa[:, :-1], y
+        # one (1, D) row and one (1, 1) label per point, made once: the step needs no checks
+        X, y = Xa[:, :-1], y[:, None]
+        self._rows = [(X[i : i + 1], y[i : i + 1]) for i in range(len(X))]
 
     def epoch(self) -> None:
-        X, y = self._X, self._y
-        for i in range(len(X)):
+        for x, t in self._rows:
             for net, lr in zip(self.networks, self.lrs):
-                net.sgd_step(X[i : i + 1], y[i : i + 1], lr)
+                net._sgd_step(x, t, lr)
 
     def losses(self, Xa: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.array([net._loss(Xa[:, :-1], y[:, None]) for net in self.networks])

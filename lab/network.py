@@ -33,7 +33,7 @@ import numpy as np
 
 from . import activations
 from ._checks import check_lr, check_seed, check_X, check_y
-from .activations import _sigmoid_grad, sigmoid
+from .activations import _sigmoid_grad, sigmoid  # noqa: F401 (unused in the students' release)
 
 _FILE_FORMAT = "lab.Network/1"
 
@@ -210,9 +210,16 @@ class Network:
         first and back-propagate through the updated weights).
         """
         lr = check_lr(lr)
-        # BEGIN SOLUTION: sgd_step(X, y, lr): compute every gradient first (self.gradients), then
-        # TASK: update each parameter of self.parameters() in place: param -= lr * grad.
-        grads = self.gradients(X, y)
+        X = check_X(X, self.sizes[0])
+        y = check_y(y, len(X))
+        self._sgd_step(X, y, lr)
+
+    def _sgd_step(self, X: np.ndarray, y: np.ndarray, lr: float) -> None:
+        """`sgd_step` on checked arguments: X (N, D) float, y (N, 1) float, lr > 0."""
+        # BEGIN SOLUTION: _sgd_step(X, y, lr): compute every gradient first, from the current
+        # TASK: weights (self._backward(self._forward(X), y)), then update each parameter of
+        # TASK: self.parameters() in place: param -= lr * grad.
+        grads = self._backward(self._forward(X), y)
         for param, grad in zip(self.parameters(), grads):
             param -= lr * grad
         # END SOLUTION

@@ -42,7 +42,7 @@ def background(built, tmp_path_factory):
 
     * "full": the whole rubric, notebooks included, on the instructor's checkout;
     * "solved": every item but the notebooks on the release with the solutions put back, where
-      training runs on the students' `Network.sgd_step` (the slow loop).
+      training runs on the students' `Network._sgd_step` (the slow loop).
     """
     solved = tmp_path_factory.mktemp("solved") / "student"
     shutil.copytree(built[0], solved)
@@ -130,7 +130,7 @@ def test_release_holds_no_solution_code_no_hidden_tests_and_no_outputs(built):
     for line in [
         "self._df(p_prev)",
         "_sigmoid_grad(y_hat)",
-        "grads = self.gradients(X, y)",
+        "grads = self._backward(self._forward(X), y)",
         "_sigmoid_grad_fast",
     ]:
         assert line not in released
@@ -275,8 +275,7 @@ def test_stubs_score_zero_and_the_grader_still_completes(built, tmp_path):
 
 
 NETWORK = "lab/network.py"
-SGD_UPDATING_FIRST = """        X, y = check_X(X, self.sizes[0]), check_y(y, len(X))
-        ps = self._forward(X)
+SGD_UPDATING_FIRST = """        ps = self._forward(X)
         delta = (ps[-1] - y) / len(y) * _sigmoid_grad(ps[-1])
         for layer in reversed(range(self.n_layers)):
             W, b = self.W[layer], self.b[layer]
@@ -304,7 +303,7 @@ BUGS = {
     "updating the weights before propagating to the lower layer": (
         [
             (
-                "        grads = self.gradients(X, y)\n"
+                "        grads = self._backward(self._forward(X), y)\n"
                 "        for param, grad in zip(self.parameters(), grads):\n"
                 "            param -= lr * grad",
                 SGD_UPDATING_FIRST,
@@ -359,9 +358,9 @@ def test_an_endless_loop_and_a_crash_cost_their_items_only(built, tmp_path):
         ],
         NETWORK: [
             (
-                "        grads = self.gradients(X, y)\n",
+                "        grads = self._backward(self._forward(X), y)\n",
                 "        import ctypes\n\n        ctypes.string_at(0)  # a segmentation fault\n"
-                "        grads = self.gradients(X, y)\n",
+                "        grads = self._backward(self._forward(X), y)\n",
             )
         ],
     }
