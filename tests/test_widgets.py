@@ -32,8 +32,8 @@ def png_size(png: bytes) -> tuple[int, int]:
 def test_the_default_explorer_shows_the_reports_rate_converging():
     explorer = LearningRateExplorer()
     r = explorer.result
-    assert (r.lr, r.data, r.epochs, r.seeds) == (0.8, "xor", 1200, tuple(range(lab.SEED, lab.SEED + 8)))
-    assert r.histories.shape == (8, 1200) and r.history.shape == (1200,)
+    assert (r.lr, r.data, r.epochs, r.seeds) == (0.8, "xor", 1000, tuple(range(lab.SEED, lab.SEED + 8)))
+    assert r.histories.shape == (8, 1000) and r.history.shape == (1000,)
     assert r.verdict == "converged" and r.accuracy == 1.0 and r.loss < 0.01
     assert "lr = 0.8:" in explorer.status.value and "converges" in explorer.status.value
     (out,) = explorer.plot.outputs
@@ -169,8 +169,8 @@ def test_diagnose_names_each_regime():
     falling = np.linspace(0.1, history[-1], len(history))  # the same net, but a loss still falling
     assert diagnose(net, X, y, falling, 0.8)[0] == "learning"
 
-    assert train_band(0.8, "xor", 1200).verdict == "converged"
-    hot = train_band(10, "xor", 1200)
+    assert train_band(0.8, "xor", 1000).verdict == "converged"
+    hot = train_band(10, "xor", 1000)
     assert hot.verdict == "saturated" and hot.saturation >= 0.5
 
 
@@ -204,7 +204,7 @@ def test_compare_learning_rates_equals_training_each_network_alone():
 
 
 def test_compare_learning_rates_tells_the_regimes_apart():
-    small, right = compare_learning_rates([0.001, 0.8], epochs=1200, seeds=(2, 3))
+    small, right = compare_learning_rates([0.001, 0.8], epochs=1000, seeds=(2, 3))
     assert small.verdict == "plateau" and small.tally == "2 plateau" and small.converged == 0
     assert right.verdict == "converged" and right.converged >= 1
     assert right.tally.startswith(f"{right.converged} converged")
