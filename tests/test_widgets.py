@@ -51,8 +51,12 @@ def test_moving_the_slider_retrains_and_redraws_at_once():
     assert "lr = 0.001:" in explorer.status.value and "plateau" in explorer.status.value
     assert explorer.png != first
     explorer.lr.value = 10
-    assert explorer.result.verdict == "saturated" and "lr = 10:" in explorer.status.value
-    assert "saturate" in explorer.status.value
+    assert "lr = 10:" in explorer.status.value
+    # BEGIN SOLUTION ONLY
+    # At lr = 10 training is chaotic: which regime seed 2 ends in depends on the last bits of
+    # the arithmetic, so the students' release (trained by their own code) does not check it.
+    assert explorer.result.verdict == "saturated" and "saturate" in explorer.status.value
+    # END SOLUTION ONLY
 
 
 def test_epochs_seed_and_data_controls_retrain(monkeypatch):
@@ -170,8 +174,10 @@ def test_diagnose_names_each_regime():
     assert diagnose(net, X, y, falling, 0.8)[0] == "learning"
 
     assert train_band(0.8, "xor", 1000).verdict == "converged"
-    hot = train_band(10, "xor", 1000)
+    # BEGIN SOLUTION ONLY
+    hot = train_band(10, "xor", 1000)  # chaotic: not checked in the students' release (see above)
     assert hot.verdict == "saturated" and hot.saturation >= 0.5
+    # END SOLUTION ONLY
 
 
 @pytest.mark.parametrize(
