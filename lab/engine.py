@@ -102,7 +102,6 @@ class _Stack:
         self.k = k = len(networks)
         self.single = single = k == 1
         lead = () if single else (k,)
-        self.activation = net.activation
         self.f, self.df = _FAST[net.activation]
 
         blocks = [Wb.shape for Wb in net._Wb]
