@@ -123,6 +123,18 @@ def _torch_runs(X, y, lr, epochs):
 
 
 # --------------------------------------------------------------------------- timing
+def _median_times(fns: dict, repeats: int) -> dict:
+    """Median seconds of each function, the functions taking turns in every round, so that
+    a machine whose speed drifts slows every row alike and the ratios stay fair."""
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
 def _median_time(fn, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -184,12 +196,9 @@ def main(argv: list[str] | None = None) -> int:
 
     lab_xor()  # warm up imports and caches
     t = {}
-    t["lab_xor"] = _median_time(lab_xor, args.repeats)
-    t["lab_lin"] = _median_time(lab_lin, args.repeats)
     naive_repeats = max(1, min(args.repeats, 3))
-    t["naive_xor"] = _median_time(naive_xor, naive_repeats)
-    t["naive_lin"] = _median_time(naive_lin, naive_repeats)
-    t["many_xor"] = _median_time(many_xor, args.repeats)
+    t.update(_median_times({"lab_xor": lab_xor, "naive_xor": naive_xor, "many_xor": many_xor}, args.repeats))
+    t.update(_median_times({"lab_lin": lab_lin, "naive_lin": naive_lin}, naive_repeats))
 
     torch_runs = _torch_runs(X_xor, y_xor, lr, xor_epochs // 10)
     torch_note = "PyTorch: not installed (pip install torch to add its rows)"
@@ -216,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append((f"lab.train_many, {k} nets, XOR", t["many_xor"], us(t["many_xor"], xor_updates)))
 
     print(f"machine: {_machine()}")
-    print(f"{torch_note}; median of {args.repeats} repeats (naive/PyTorch: {naive_repeats})")
+    print(f"{torch_note}; median of {args.repeats} rounds (linear, PyTorch: {naive_repeats}), the runs")
+    print("of a row's group taking turns in every round")
     if args.quick:
         print(f"--quick: epochs divided by {scale}")
     print()
