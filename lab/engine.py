@@ -138,7 +138,6 @@ class _Stack:
         self.tmp = np.zeros(lead + (1,))
         # delta_{l-1} is computed as delta_l @ W_lᵀ; W_lᵀ is a view, live as W changes
         self.WT = [Wb[..., :-1, :].swapaxes(-1, -2) for Wb in self.Wb]
-        self._batch = None  # buffers of `losses`, made on first use
 
         # The plan of one step, made once: every view and bound method the loop touches.
         last = len(self.Wb) - 1
@@ -163,7 +162,6 @@ class _Stack:
             )
             for l in range(last, 0, -1)
         ]
-        self._rows = None
 
     def _times(self, a: np.ndarray):
         """`a @ M` for a matrix M given later, as a fast callable: `a.dot(M, out)` for one
@@ -178,6 +176,8 @@ class _Stack:
         """Prepare the training set Xa (N, D + 1; last column 1), y (N,): per row, x @ M and the
         outer product x ⊗ delta as ready callables, and the label as a Python float."""
         self._rows = [(self._times(x), self._times(x[:, None]), t) for x, t in zip(Xa, y.tolist())]
+        self._y, self._n = y, len(Xa)
+        self._loss_plan, self._y_hat, self._err, self._loss_out = self._make_loss_plan(Xa)
 
     def epoch(self) -> None:
         """One pass of per-sample SGD over the rows given to `set_data`."""
@@ -213,24 +213,21 @@ class _Stack:
             x_col_times(d0_row, G0)  # [dW_1; db_1] = [x, 1]ᵀ delta_1
             theta -= grad  # every gradient is in: only now does any weight change
 
-    def losses(self, Xa: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Mean ½(y − ŷ)² over the whole set (Xa (N, D + 1), y (N,)), one per network: (K,)."""
-        if self._batch is None or self._batch[0] is not Xa:
-            self._batch = (Xa, *self._loss_plan(Xa))
-        _, plan, y_hat, err, out = self._batch
-        f = self.f
-        for a_times, Wb, H_l, p_l in plan:  # the forward pass, the whole set at once
+    def losses(self) -> np.ndarray:
+        """Mean ½(y − ŷ)² over the set given to `set_data`, one per network: (K,)."""
+        f, y_hat, err, out = self.f, self._y_hat, self._err, self._loss_out
+        for a_times, Wb, H_l, p_l in self._loss_plan:  # the forward pass, the whole set at once
             a_times(Wb, H_l)
             if p_l is not None:
                 f(H_l, p_l)
         _expit(y_hat, err)
-        np.subtract(err, y, out=err)
+        np.subtract(err, self._y, out=err)
         np.multiply(err, err, out=err)
         np.add.reduce(err, axis=-1, out=out)
-        out *= 0.5 / len(Xa)
+        out *= 0.5 / self._n
         return out
 
-    def _loss_plan(self, Xa: np.ndarray):
+    def _make_loss_plan(self, Xa: np.ndarray):
         """Buffers and products of `losses` for the set Xa (N, D + 1), made once per run."""
         n, lead, last = len(Xa), self.P.shape[:-1], len(self.Wb) - 1
         widths = [h.shape[-1] for h in self.h]
@@ -285,16 +282,16 @@ class _ReadableLoop:
 
     def set_data(self, Xa: np.ndarray, y: np.ndarray) -> None:
         # one (1, D) row and one (1, 1) label per point, made once: the step needs no checks
-        X, y = Xa[:, :-1], y[:, None]
-        self._rows = [(X[i : i + 1], y[i : i + 1]) for i in range(len(X))]
+        self._X, self._y = Xa[:, :-1], y[:, None]
+        self._rows = [(self._X[i : i + 1], self._y[i : i + 1]) for i in range(len(Xa))]
 
     def epoch(self) -> None:
         for x, t in self._rows:
             for net, lr in zip(self.networks, self.lrs):
                 net._sgd_step(x, t, lr)
 
-    def losses(self, Xa: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return np.array([net._loss(Xa[:, :-1], y[:, None]) for net in self.networks])
+    def losses(self) -> np.ndarray:
+        return np.array([net._loss(self._X, self._y) for net in self.networks])
 
     def finite(self, losses: np.ndarray) -> np.ndarray:
         return np.isfinite(losses) & np.array([np.isfinite(net._theta).all() for net in self.networks])
@@ -361,7 +358,7 @@ def train_many(
     with np.errstate(all="ignore"):  # divergence is detected below, not warned about
         for epoch in epoch_range:
             stack.epoch()
-            losses = stack.losses(Xa, y)
+            losses = stack.losses()
             # one cheap sum per epoch: it is finite when every weight and loss is (or when
             # it overflowed, which the exact check below then tells apart)
             if not math.isfinite(float(np.add.reduce(losses)) + float(np.add.reduce(stack.theta))) and not (
