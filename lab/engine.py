@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import partial  # noqa: F401 (unused in the students' release)
 
 import numpy as np
 from scipy.special import expit as _expit  # noqa: F401 (unused in the students' release)
@@ -95,34 +94,38 @@ def _check_lrs(lr, k: int) -> np.ndarray:
 # RELEASE:     def __init__(self, networks, lrs):
 # RELEASE:         raise NotImplementedError("the fast loop is not in the release: keep FAST_ENGINE = False")
 class _Stack:
-    """Buffers and the per-sample step for K networks of one shape (K = 1: plain 2-D arrays)."""
+    """Buffers and the per-sample step for K networks of one shape (K = 1: plain 2-D arrays).
+
+    For K networks every array gains a leading axis of length K, except the first layer's
+    [W; b], which is laid out (D + 1, K, width): all K networks see the same input x, so
+    x @ [W; b] of all K at once is one plain product, and so is the outer product x ⊗ δ.
+    The output layer has one unit, so its products are elementwise. That leaves two
+    batched `matmul`s per step (per hidden-to-hidden layer) for K networks.
+    """
 
     def __init__(self, networks, lrs: np.ndarray):
         net = networks[0]
         self.k = k = len(networks)
         self.single = single = k == 1
+        self.sigmoid = net.activation == "sigmoid"
         lead = () if single else (k,)
         self.f, self.df = _FAST[net.activation]
 
-        blocks = [Wb.shape for Wb in net._Wb]
+        self.shapes = shapes = [Wb.shape for Wb in net._Wb]  # (fan_in + 1, fan_out) per layer
+        # the first layer stacked along axis 1, (D + 1, K, width); the others along axis 0
         self.theta = np.concatenate(
-            [np.stack([n._Wb[i] for n in networks]).reshape(-1) for i in range(len(blocks))]
+            [np.stack([n._Wb[i] for n in networks], axis=int(i == 0)).reshape(-1) for i in range(len(shapes))]
         )
         self.grad = np.zeros_like(self.theta)
-        self.Wb, self.G = [], []
-        offset = 0
-        for r, c in blocks:
-            size = k * r * c
-            self.Wb.append(self.theta[offset : offset + size].reshape(lead + (r, c)))
-            self.G.append(self.grad[offset : offset + size].reshape(lead + (r, c)))
-            offset += size
+        self.Wb, self.G = self._blocks(self.theta), self._blocks(self.grad)  # (K, r, c) views
         self.lr = float(lrs[0]) if single else lrs.reshape(k, 1)
 
-        widths = [c for _, c in blocks]
-        # All hidden activations side by side in one buffer P, each layer followed by a 1
-        # (the input that multiplies the bias row): P = [p_1, 1, p_2, 1, ...]. One call
-        # then gives f'(h) of every hidden layer at once: S = f'(h), read off P.
-        self.P = np.ones(lead + (sum(w + 1 for w in widths[:-1]),))
+        widths = [c for _, c in shapes]
+        # All activations side by side in one buffer, each hidden layer followed by a 1 (the
+        # input that multiplies the bias row), the output last: P = [p_1, 1, p_2, 1, ..., ŷ].
+        # One call then gives f'(h) of every hidden layer at once, S = f'(h) read off P,
+        # and for sigmoid nets the output's ŷ(1 − ŷ) too.
+        self.P = np.ones(lead + (sum(w + 1 for w in widths[:-1]) + 1,))
         self.S = np.ones_like(self.P)  # stays all 1 for "identity"
         self.one = np.ones_like(self.P)
         self.p_aug, self.s = [], []
@@ -132,114 +135,168 @@ class _Stack:
             self.s.append(self.S[..., offset : offset + w])
             offset += w + 1
         self.p = [pa[..., :-1] for pa in self.p_aug]
+        self.y_hat = self.P[..., -1:]
         self.h = [np.zeros(lead + (c,)) for c in widths]
-        self.y_hat = np.zeros(lead + (1,))
         self.delta = [np.zeros(lead + (c,)) for c in widths]
-        self.tmp = np.zeros(lead + (1,))
-        # delta_{l-1} is computed as delta_l @ W_lᵀ; W_lᵀ is a view, live as W changes
-        self.WT = [Wb[..., :-1, :].swapaxes(-1, -2) for Wb in self.Wb]
+        # For K networks, the output's 1 − ŷ and ŷ(1 − ŷ): for sigmoid nets part of the step's
+        # S = (1 − P)·P (Q holds 1 − P), else made apart from it.
+        self.Q = np.zeros_like(self.P)
+        if self.sigmoid:
+            self.q_out, self.s_out = self.Q[..., -1:], self.S[..., -1:]
+        else:
+            self.q_out, self.s_out = np.zeros(lead + (1,)), np.zeros(lead + (1,))
 
         # The plan of one step, made once: every view and bound method the loop touches.
-        last = len(self.Wb) - 1
-        times, row = self._times, self._row
-        h, p, Wb, G, delta, s = self.h, self.p, self.Wb, self.G, self.delta, self.s
+        last = len(shapes) - 1
+        h, p, p_aug, Wb, G, delta, s = self.h, self.p, self.p_aug, self.Wb, self.G, self.delta, self.s
         # forward, l = 1..last: p_{l-1} = f(h_{l-1}), then h_l = [p_{l-1}, 1] @ [W_l; b_l]
         self._forward = [
-            (h[l - 1], p[l - 1], times(row(self.p_aug[l - 1])), Wb[l], row(h[l])) for l in range(1, last + 1)
+            (h[l - 1], p[l - 1], *self._product(p_aug[l - 1], Wb[l], h[l])) for l in range(1, last + 1)
         ]
-        # backward, l = last..1: [dW_l; db_l] = [p_{l-1}, 1]ᵀ delta_l, then
-        # delta_{l-1} = (delta_l @ W_lᵀ) ⊙ f'(h_{l-1})
+        # backward, l = last..1: [dW_l; db_l] = [p_{l-1}, 1]ᵀ δ_l, then
+        # δ_{l-1} = (δ_l @ W_lᵀ) ⊙ f'(h_{l-1})
         self._backward = [
             (
-                times(self.p_aug[l - 1][..., :, None]),
-                delta[l][..., None, :],
-                G[l],
-                times(row(delta[l])),
-                self.WT[l],
-                row(delta[l - 1]),
+                *self._outer(p_aug[l - 1], delta[l], G[l]),
+                *self._back(delta[l], Wb[l], delta[l - 1]),
                 delta[l - 1],
                 s[l - 1],
             )
             for l in range(last, 0, -1)
         ]
+        # the first layer, whose input x is shared: [W_1; b_1] and its gradient as 2-D blocks
+        n_in = shapes[0][0]
+        self._Wb0 = self.theta[: self.G[0].size].reshape(n_in, -1)
+        self._G0 = self.grad[: self.G[0].size].reshape(n_in, -1)
+        self._h0 = h[0].reshape(-1)
+        self._d0_row = delta[0].reshape(1, -1)
 
-    def _times(self, a: np.ndarray):
-        """`a @ M` for a matrix M given later, as a fast callable: `a.dot(M, out)` for one
-        network, a `matmul` batched over the leading axis for K."""
-        return a.dot if self.single else partial(np.matmul, a)
+    def _blocks(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Views (K, r, c) of each layer's [W; b] in a flat vector laid out like self.theta
+        ((r, c) for one network)."""
+        blocks, offset = [], 0
+        for i, (r, c) in enumerate(self.shapes):
+            size = self.k * r * c
+            part = flat[offset : offset + size]
+            if self.single:
+                blocks.append(part.reshape(r, c))
+            elif i == 0:
+                blocks.append(part.reshape(r, self.k, c).transpose(1, 0, 2))
+            else:
+                blocks.append(part.reshape(self.k, r, c))
+            offset += size
+        return blocks
 
-    def _row(self, a: np.ndarray) -> np.ndarray:
-        """A vector as the left operand of a product: itself, or (K, 1, n) for K networks."""
-        return a if self.single else a[..., None, :]
+    def _product(self, a: np.ndarray, M: np.ndarray, out: np.ndarray):
+        """(f, args) with f(*args) writing a @ M into out, row by row for K networks."""
+        if self.single:
+            return a.dot, (M, out)
+        if M.shape[-1] == 1:  # one output unit: a row-by-row dot product
+            return np.vecdot, (a, M[..., 0], out[..., 0])
+        return np.matmul, (a[..., None, :], M, out[..., None, :])
+
+    def _outer(self, a: np.ndarray, d: np.ndarray, out: np.ndarray):
+        """(f, args) with f(*args) writing the outer product a ⊗ d into out (per network)."""
+        if self.single:
+            return a[:, None].dot, (d[None, :], out)
+        return np.multiply, (a[..., :, None], d[..., None, :], out)
+
+    def _back(self, d: np.ndarray, Wb: np.ndarray, out: np.ndarray):
+        """(f, args) with f(*args) writing δ @ Wᵀ (W without its bias row) into out."""
+        W = Wb[..., :-1, :]
+        if self.single:
+            return d.dot, (W.T, out)
+        if W.shape[-1] == 1:  # one output unit: δ is one number per network
+            return np.multiply, (W[..., 0], d, out)
+        return np.matmul, (d[..., None, :], W.swapaxes(-1, -2), out[..., None, :])
 
     def set_data(self, Xa: np.ndarray, y: np.ndarray) -> None:
-        """Prepare the training set Xa (N, D + 1; last column 1), y (N,): per row, x @ M and the
-        outer product x ⊗ delta as ready callables, and the label as a Python float."""
-        self._rows = [(self._times(x), self._times(x[:, None]), t) for x, t in zip(Xa, y.tolist())]
+        """Prepare the training set Xa (N, D + 1; last column 1), y (N,) of 0/1: per row, x @ M
+        and the outer product x ⊗ δ as ready callables, and the label: a Python float for one
+        network. For K networks the output error signal lr·(ŷ − y)·ŷ(1 − ŷ) is two products,
+        since ŷ − y is ŷ for y = 0 and −(1 − ŷ) for y = 1 (exactly: fl(ŷ − 1) = −fl(1 − ŷ)):
+        the label becomes the pair (ŷ or 1 − ŷ, lr or −lr)."""
+        if self.single:
+            labels = y.tolist()
+        else:
+            labels = [(self.y_hat, self.lr) if t == 0 else (self.q_out, -self.lr) for t in y.tolist()]
+        self._rows = [(x.dot, x[:, None].dot, t) for x, t in zip(Xa, labels)]
         self._y, self._n = y, len(Xa)
-        self._loss_plan, self._y_hat, self._err, self._loss_out = self._make_loss_plan(Xa)
+        self._loss_plan = self._make_loss_plan(Xa)
 
     def epoch(self) -> None:
         """One pass of per-sample SGD over the rows given to `set_data`."""
         f, df, lr, P, S, one, multiply = self.f, self.df, self.lr, self.P, self.S, self.one, np.multiply
         forward, backward, single = self._forward, self._backward, self.single
-        h0, G0, Wb0, d0_row = self.h[0], self.G[0], self.Wb[0], self.delta[0][..., None, :]
-        h_last, d_out, y_hat, tmp = self.h[-1], self.delta[-1], self.y_hat, self.tmp
+        Wb0, G0, h0, d0_row = self._Wb0, self._G0, self._h0, self._d0_row
+        h_last, d_out, y_hat, q_out, s_out = self.h[-1], self.delta[-1], self.y_hat, self.q_out, self.s_out
+        Q, subtract, sigmoid_k = self.Q, np.subtract, self.sigmoid and not single
         theta, grad = self.theta, self.grad
 
         for x_times, x_col_times, t in self._rows:
             # forward
-            x_times(Wb0, h0)  # h_1 = [x, 1] @ [W_1; b_1]
-            for h_prev, p_prev, p_times, Wb_l, h_row in forward:
+            x_times(Wb0, h0)  # h_1 = [x, 1] @ [W_1; b_1], all K networks in one product
+            for h_prev, p_prev, times, args in forward:
                 f(h_prev, p_prev)
-                p_times(Wb_l, h_row)
-            df(P, S, one)  # f'(h) of every hidden layer at once, read off P
-            # output: ŷ = σ(h_L); error signal with lr folded in: delta_L = lr·(ŷ − y)·ŷ(1 − ŷ)
+                times(*args)
             _expit(h_last, y_hat)
+            # output error signal, lr folded in: δ_L = lr·(ŷ − y)·ŷ(1 − ŷ), and f'(h) of every
+            # hidden layer at once, S, read off P
             if single:  # Python floats: the same IEEE operations, in the same order, as below
+                df(P, S, one)
                 yh = y_hat.item()
                 d_out[0] = ((yh - t) * ((1.0 - yh) * yh)) * lr
             else:
-                np.subtract(1.0, y_hat, out=tmp)
-                tmp *= y_hat
-                np.subtract(y_hat, t, out=d_out)
-                d_out *= tmp
-                d_out *= lr
+                if sigmoid_k:  # S = (1 − P)·P, keeping 1 − P in Q
+                    subtract(one, P, Q)
+                    multiply(Q, P, S)
+                else:
+                    df(P, S, one)
+                    subtract(1.0, y_hat, q_out)
+                    multiply(q_out, y_hat, s_out)
+                y_diff, signed_lr = t  # ŷ − y is ŷ or −(1 − ŷ): see set_data
+                multiply(y_diff, s_out, d_out)
+                multiply(d_out, signed_lr, d_out)
             # backward
-            for p_times, d_row, G_l, d_times, WT_l, dp_row, dp, s_l in backward:
-                p_times(d_row, G_l)
-                d_times(WT_l, dp_row)
-                multiply(dp, s_l, dp)
-            x_col_times(d0_row, G0)  # [dW_1; db_1] = [x, 1]ᵀ delta_1
+            for outer, outer_args, back, back_args, d_prev, s_l in backward:
+                outer(*outer_args)
+                back(*back_args)
+                multiply(d_prev, s_l, d_prev)
+            x_col_times(d0_row, G0)  # [dW_1; db_1] = [x, 1]ᵀ δ_1
             theta -= grad  # every gradient is in: only now does any weight change
 
     def losses(self) -> np.ndarray:
         """Mean ½(y − ŷ)² over the set given to `set_data`, one per network: (K,)."""
-        f, y_hat, err, out = self.f, self._y_hat, self._err, self._loss_out
-        for a_times, Wb, H_l, p_l in self._loss_plan:  # the forward pass, the whole set at once
-            a_times(Wb, H_l)
-            if p_l is not None:
-                f(H_l, p_l)
-        _expit(y_hat, err)
-        np.subtract(err, self._y, out=err)
-        np.multiply(err, err, out=err)
-        np.add.reduce(err, axis=-1, out=out)
-        out *= 0.5 / self._n
+        f, err, out = self.f, self._err, self._loss_out
+        for times, args, activation_args in self._loss_plan:  # the forward pass, all rows at once
+            times(*args)
+            if activation_args is not None:
+                f(*activation_args)
+        _expit(self._h_out, err)
+        np.subtract(err, self._y, err)
+        np.vecdot(err, err, out)  # Σ (ŷ − y)² per network
+        np.multiply(out, self._half_mean, out)
         return out
 
     def _make_loss_plan(self, Xa: np.ndarray):
         """Buffers and products of `losses` for the set Xa (N, D + 1), made once per run."""
-        n, lead, last = len(Xa), self.P.shape[:-1], len(self.Wb) - 1
+        n, k, lead, last = len(Xa), self.k, self.P.shape[:-1], len(self.Wb) - 1
         widths = [h.shape[-1] for h in self.h]
-        H = [np.zeros(lead + (n, c)) for c in widths]  # (N, c), or (K, N, c) for K networks
+        # the first layer for all K networks in one product, as in the step: H_1 is (N, K·c)
+        H = [np.zeros((n, k * widths[0]))] + [np.zeros(lead + (n, c)) for c in widths[1:]]
         A = [np.ones(lead + (n, c + 1)) for c in widths[:-1]]  # [p, 1] of each hidden layer
-        inputs = [Xa, *A]
-        plan = [
-            (self._times(inputs[l]), Wb, H[l], A[l][..., :-1] if l < last else None)
-            for l, Wb in enumerate(self.Wb)
-        ]
-        y_hat = H[last][..., 0].reshape(-1, n)  # (K, N): a view of the output pre-activations
-        return plan, y_hat, np.zeros_like(y_hat), np.zeros(len(y_hat))
+        H_1 = H[0] if self.single else H[0].reshape(n, k, -1).transpose(1, 0, 2)  # (K, N, c)
+        plan = [(Xa.dot, (self._Wb0, H[0]), (H_1, A[0][..., :-1]) if last > 0 else None)]
+        for l in range(1, last + 1):
+            a, Wb = A[l - 1], self.Wb[l]
+            times, args = (a.dot, (Wb, H[l])) if self.single else (np.matmul, (a, Wb, H[l]))
+            plan.append((times, args, (H[l], A[l][..., :-1]) if l < last else None))
+        h_out = (H_1 if last == 0 else H[last])[..., 0]  # the output's h: (K, N), or (N,)
+        if self.single:
+            h_out = h_out[None, :]
+        self._h_out, self._err = h_out, np.zeros(h_out.shape)
+        self._loss_out, self._half_mean = np.zeros(len(h_out)), np.array(0.5 / n)
+        return plan
 
     def finite(self, losses: np.ndarray) -> np.ndarray:
         """Per network: are its weights and its loss all finite? (K,) bools."""
@@ -253,13 +310,9 @@ class _Stack:
         if self.single:
             networks[0]._theta[...] = theta
             return
-        offset = 0
-        for i, Wb in enumerate(self.Wb):
-            size = Wb.size
-            block = theta[offset : offset + size].reshape(Wb.shape)
+        for i, block in enumerate(self._blocks(theta)):
             for net, w in zip(networks, block):
                 net._Wb[i][...] = w
-            offset += size
 
 
 # END SOLUTION ONLY
