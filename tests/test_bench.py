@@ -20,6 +20,9 @@ def test_bench_quick_prints_the_table_and_ratios():
         "lab.train_many, 16 nets, XOR",
         "lab vs naive numpy, per update, XOR",
         "16 networks together vs one alone",
+        "slider: retrain 8 nets + redraw",
+        "targets (issue 4):",
+        "16 networks <= 2x the time of one",
     ]:
         assert needle in out
     assert ("PyTorch per-sample, XOR" in out) or ("PyTorch: not installed" in out)
