@@ -15,8 +15,10 @@ and the tests prove the two agree to 1e-12. The speed comes from three things:
   gradient is linear in it.
 
 K networks of the same shape (different seeds and/or learning rates) train
-together: their blocks gain a leading axis of length K and each product
-becomes a batched `matmul`, so one Python loop drives all K.
+together, so one Python loop drives all K: their arrays gain a leading axis of
+length K. All K see the same input x, so the first layer's product and its
+outer product stay plain 2-D products; the one-unit output layer needs only
+elementwise products; each hidden-to-hidden layer is a batched `matmul`.
 """
 
 from __future__ import annotations
