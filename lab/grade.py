@@ -299,10 +299,13 @@ def grade(
         workdir = Path(tmp)
         _prepare(workdir, rubric.parent, Path(hidden_dir) if hidden else None)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = [
-                pool.submit(run_item, item, checkout, workdir, hidden, time_limit or item.time_limit)
-                for item in chosen
-            ]
+            # The items with the longest time limits start first, so that with --jobs N a long
+            # one (the notebooks) does not start last; the report keeps the rubric's order.
+            started = {
+                item.id: pool.submit(run_item, item, checkout, workdir, hidden, time_limit or item.time_limit)
+                for item in sorted(chosen, key=lambda item: -item.time_limit)
+            }
+            futures = [started[item.id] for item in chosen]
             try:
                 for future in futures:  # in rubric order, each as soon as it is done
                     r = future.result()

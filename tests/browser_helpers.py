@@ -193,6 +193,21 @@ class LabNotebook:
         prompts = self.notebook.locator(".jp-InputPrompt").all_inner_texts()
         return sum("*" in prompt for prompt in prompts)
 
+    def cells_with_outputs(self) -> int:
+        """How many code cells show at least one output."""
+        return self.notebook.locator(".jp-CodeCell").evaluate_all(
+            "els => els.filter(e => e.querySelector('.jp-OutputArea-output')).length"
+        )
+
+    def wait_for_outputs(self, cells: int, timeout: float = 30) -> None:
+        """Wait until `cells` code cells show their outputs (JupyterLab renders a notebook's stored
+        outputs in the moments after it opens)."""
+        deadline = time.monotonic() + timeout
+        while (shown := self.cells_with_outputs()) < cells:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: {shown} of {cells} cells show their outputs")
+            time.sleep(0.1)
+
     def kernel(self) -> dict | None:
         return self.server.kernel_for(self.name)
 

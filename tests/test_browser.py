@@ -1,12 +1,16 @@
 """The notebooks in a real browser: JupyterLab in headless Chromium, driven like a student would.
 
 nbval runs widget cells without a front end, so it cannot see whether dragging the learning-rate
-slider redraws the plot. These tests start `jupyter lab` on a copy of notebooks/, open each
-notebook with Playwright, run it with Run > Run All Cells and fail on any front-end error; in
-05_learning_rate_sliders.ipynb they move the slider from 0.8 to its smallest rate with the keyboard
-and check the redrawn status text and plot, and save a screenshot. The checks are checked too: two
-sabotaged copies of that notebook, whose slider callback raises, must fail the slider check, and a
-notebook with a widget that cannot render and a traceback must fail the front-end check.
+slider redraws the plot. These tests start `jupyter lab` on a copy of notebooks/ and open each
+notebook with Playwright, failing on any front-end error. 05_learning_rate_sliders.ipynb is run
+with Run > Run All Cells; then they move its slider from 0.8 to the smallest rate with the keyboard,
+check the redrawn status text and plot, and save a screenshot. The other notebooks have no
+widgets: JupyterLab renders their committed outputs, which nbval (strict) re-runs and compares
+with a fresh run, so rendering them shows what a run would; a notebook committed without outputs
+(the students' release) is run with Run All instead. The checks are checked too: a small
+explorer notebook whose slider callback is sabotaged in two ways must fail the slider check, and
+a notebook with a widget that cannot render and a traceback, run or opened with that traceback
+stored, must fail the front-end check.
 
 Browser: Debian's Chromium (`apt-get install chromium`), or $LAB_CHROMIUM. Without one the tests
 skip, except when $CI is set: there they fail, so CI can never skip them silently.
@@ -27,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter_server import JupyterLab
-from browser_helpers import CHROMIUM_ARGS, WIDGET_VIEW, LabNotebook, LabPage, find_chromium
+from browser_helpers import CHROMIUM_ARGS, LabNotebook, LabPage, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -39,8 +43,14 @@ def _notebook_names() -> list[str]:
     return sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
 
 
-# -- the sabotage: a cell appended to a copy of the slider notebook ----------------------------
-# Two ways to break the slider's callback, each a code cell appended to a copy of the notebook:
+# -- the sabotage: a cell appended to a small explorer notebook ---------------------------------
+# The slider notebook's explorer, built small (two seeds, 50 epochs: retraining takes milliseconds),
+# in a notebook of its own; the slider, its callbacks and the check are the same as in the course.
+_EXPLORER_CELLS = [
+    "from lab.widgets import LearningRateExplorer",
+    "explorer = LearningRateExplorer(epochs=50, n_seeds=2)  # lr 0.8, XOR\nexplorer",
+]
+# Two ways to break the slider's callback, each a code cell appended to that notebook:
 # "observer": every callback observing the slider's value is replaced by one that raises. The
 #   slider is found by its CSS class (the contract this test relies on anyway), through the
 #   registry of live widgets. The kernel logs the traceback; the student sees nothing happen.
@@ -97,29 +107,24 @@ display({"application/vnd.jupyter.widget-view+json": view, "text/plain": "no suc
 ]
 
 
-def _write_broken_front_end(dst: Path) -> None:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in _BROKEN_CELLS])
+# The same notebook as it would be saved after a run: its traceback stored as an output.
+STORED_TRACEBACK = f"{CHECKS}/stored_traceback.ipynb"
+
+
+def _write_notebook(dst: Path, sources: list[str], outputs: dict[int, list] | None = None) -> None:
+    """A Python 3 notebook of code cells; `outputs` maps a cell's index to its stored outputs."""
+    cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    for i, stored in (outputs or {}).items():
+        cells[i].outputs, cells[i].execution_count = stored, i + 1
+    nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, dst)
 
 
-def _write_sabotaged_copy(src: Path, dst: Path, how: str) -> None:
-    """The slider notebook cut down to its setup cell and its widget cells, plus the sabotage.
-
-    The static comparisons in between are left out: they take most of the notebook's run time and
-    the slider does not need them. The widget cells are those whose stored output is a widget.
-    """
-    nb = nbformat.read(src, as_version=4)
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    widget_cells = [
-        cell
-        for cell in code
-        if any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", []))
-    ]
-    assert widget_cells, f"{src.name} has no cell whose stored output is a widget"
-    nb.cells = [code[0]] + [cell for cell in widget_cells if cell is not code[0]]
-    nb.cells.append(nbformat.v4.new_code_cell(_SABOTAGE[how]))
-    nbformat.write(nb, dst)
+def _cells_with_outputs(path: Path) -> int:
+    """How many code cells of the notebook at `path` have a stored output."""
+    nb = nbformat.read(path, as_version=4)
+    return sum(bool(cell.get("outputs")) for cell in nb.cells if cell.cell_type == "code")
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -139,15 +144,18 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory, chromium):
-    """JupyterLab serving a copy of notebooks/ (plus the sabotaged copies): the repo is never touched."""
+    """JupyterLab serving a copy of notebooks/ (plus the harness checks): the repo is never touched."""
     root = tmp_path_factory.mktemp("notebooks")
     (root / CHECKS).mkdir()
     for name in _notebook_names():
         shutil.copy2(NOTEBOOKS / name, root / name)
-    if (root / SLIDER_NOTEBOOK).exists():
-        for how, name in SABOTAGED.items():
-            _write_sabotaged_copy(root / SLIDER_NOTEBOOK, root / name, how)
-    _write_broken_front_end(root / BROKEN_FRONT_END)
+    for how, name in SABOTAGED.items():
+        _write_notebook(root / name, [*_EXPLORER_CELLS, _SABOTAGE[how]])
+    _write_notebook(root / BROKEN_FRONT_END, _BROKEN_CELLS)
+    traceback = nbformat.v4.new_output(
+        "error", ename="ValueError", evalue="broken on purpose", traceback=["ValueError: broken on purpose"]
+    )
+    _write_notebook(root / STORED_TRACEBACK, _BROKEN_CELLS, {1: [traceback]})
     with JupyterLab(root, tmp_path_factory.mktemp("jupyter-state")) as server:
         yield server
 
@@ -296,30 +304,47 @@ def move_slider_to_minimum(
 
 
 # -- the tests -------------------------------------------------------------------------------
+def _check_front_end(nb: LabNotebook, tmp_path: Path, when: str, trusted: bool = True) -> None:
+    """Fail with the list of front-end errors if there are any (and save a screenshot)."""
+    problems = nb.front_end_errors(trusted=trusted)
+    if problems:
+        _save_screenshot(nb.page, tmp_path, f"{Path(nb.name).stem}-errors.png")
+    assert problems == [], f"{nb.name}: front-end errors {when}"
+
+
 def _open_and_run_all(open_notebook, name: str, tmp_path: Path) -> LabNotebook:
     """Open `name`, check it shows no error, Run All Cells, check again; return the notebook."""
     start = time.monotonic()
     nb = open_notebook(name)
     opened = time.monotonic()
-    for when in ("on opening, before running", "after Run All Cells"):
-        if when == "after Run All Cells":
-            nb.run_all()
-            print(f"{name}: opened in {opened - start:.1f} s, ran in {time.monotonic() - opened:.1f} s")
-        problems = nb.front_end_errors(trusted=when == "after Run All Cells")
-        if problems:
-            _save_screenshot(nb.page, tmp_path, f"{Path(name).stem}-errors.png")
-        assert problems == [], f"{name}: front-end errors {when}"
+    _check_front_end(nb, tmp_path, "on opening, before running", trusted=False)
+    nb.run_all()
+    print(f"{name}: opened in {opened - start:.1f} s, ran in {time.monotonic() - opened:.1f} s")
+    _check_front_end(nb, tmp_path, "after Run All Cells")
     return nb
 
 
-# Every notebook but the slider's, which test_slider_retrains_and_redraws opens and checks.
+# Every notebook but the slider's, which test_slider_retrains_and_redraws opens, runs and checks.
 _OTHERS = [name for name in _notebook_names() if name != SLIDER_NOTEBOOK]
 
 
 @pytest.mark.parametrize("name", _OTHERS or ["<no notebooks found>"])
-def test_notebook_runs_in_jupyterlab_without_front_end_errors(name, open_notebook, tmp_path):
+def test_notebook_shows_in_jupyterlab_without_front_end_errors(name, open_notebook, tmp_path):
+    """A notebook committed with outputs shows them all, rendered without a front-end error.
+
+    These notebooks hold no widgets, and nbval (strict) re-runs each of them and compares every
+    text output with the committed one, so the outputs rendered here are those a run gives. A
+    notebook committed without outputs (the students' release) is run with Run All instead.
+    """
     assert (NOTEBOOKS / name).exists(), f"no notebooks in {NOTEBOOKS}"
-    _open_and_run_all(open_notebook, name, tmp_path)
+    stored = _cells_with_outputs(NOTEBOOKS / name)
+    if not stored:
+        _open_and_run_all(open_notebook, name, tmp_path)
+        return
+    nb = open_notebook(name)
+    nb.wait_for_outputs(stored)
+    # As a fresh clone opens it: untrusted (these outputs are text and images; no widgets).
+    _check_front_end(nb, tmp_path, "showing its committed outputs", trusted=False)
 
 
 def test_slider_retrains_and_redraws(open_notebook, tmp_path):
@@ -339,7 +364,6 @@ def test_slider_retrains_and_redraws(open_notebook, tmp_path):
 
 @pytest.mark.parametrize("how", sorted(SABOTAGED))
 def test_a_broken_slider_callback_fails_the_check(how, open_notebook, tmp_path):
-    assert (NOTEBOOKS / SLIDER_NOTEBOOK).exists()
     nb = _open_and_run_all(open_notebook, SABOTAGED[how], tmp_path)
     # The sabotage cell ran cleanly and found the slider: what fails below is the slider.
     assert "sabotaged 1 slider(s)" in nb.notebook.locator(".jp-Cell").last.inner_text()
@@ -362,6 +386,16 @@ def test_the_front_end_check_catches_a_broken_widget_and_a_traceback(open_notebo
     print(problems)
     assert any(p.startswith("widget render failure") for p in problems), problems
     assert any(p.startswith("console error") and "widget model not found" in p for p in problems), problems
+    assert any(p.startswith("error or stderr output") and "broken on purpose" in p for p in problems), (
+        problems
+    )
+
+
+def test_the_front_end_check_catches_a_stored_traceback_on_opening(open_notebook):
+    nb = open_notebook(STORED_TRACEBACK)
+    nb.wait_for_outputs(1)
+    problems = nb.front_end_errors(trusted=False)
+    print(problems)
     assert any(p.startswith("error or stderr output") and "broken on purpose" in p for p in problems), (
         problems
     )

@@ -1,13 +1,32 @@
-"""python -m lab train ...: the report's log, accuracy and figure; clean errors."""
+"""python -m lab train ...: the report's log, accuracy and figure; clean errors.
+
+Two tests run the real command line in a subprocess: the report's XOR run, and a bad argument
+(one line, exit status 2, no traceback). The others call `lab.cli.main`, the function that
+`python -m lab` runs, in this process: an exception would fail them outright, and a warning too
+(pytest turns warnings into errors), and each saves starting Python and importing numpy, scipy
+and lab again.
+"""
 
 import subprocess
 import sys
 
 import pytest
 
+from lab import cli
+
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "lab", *args], capture_output=True, text=True, timeout=120)
+
+
+def run_here(capsys, *args) -> tuple[int, str, str]:
+    """`python -m lab ARGS` as `lab.cli.main` in this process: (exit status, stdout, stderr)."""
+    try:
+        status = cli.main(list(args))
+    except SystemExit as exc:  # argparse exits on a bad argument
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
 
 
 def test_train_xor_prints_the_report_log_and_saves_the_figure(tmp_path):
@@ -23,46 +42,54 @@ def test_train_xor_prints_the_report_log_and_saves_the_figure(tmp_path):
     assert result.stderr == ""
 
 
-def test_train_linear_with_options():
-    result = run("train", "linear", "--lr", "0.5", "--epochs", "50", "--seed", "3")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == result.stdout.splitlines()[0]
-    assert result.stdout.splitlines()[-1].startswith("accuracy: ")
-    assert result.stdout.splitlines()[0].startswith("epoch: 5 loss: ")
+def test_train_linear_with_options(capsys):
+    status, out, err = run_here(capsys, "train", "linear", "--lr", "0.5", "--epochs", "50", "--seed", "3")
+    assert status == 0, err
+    assert out.splitlines()[-1].startswith("accuracy: ")
+    assert out.splitlines()[0].startswith("epoch: 5 loss: ")
 
 
-@pytest.mark.parametrize(
-    "args, needle",
-    [
-        (["train", "circle"], "invalid choice"),
-        (["train", "xor", "--lr", "-1"], "--lr"),
-        (["train", "xor", "--lr", "abc"], "--lr"),
-        (["train", "xor", "--lr", "nan"], "--lr"),
-        (["train", "xor", "--epochs", "-5"], "--epochs"),
-        (["train", "xor", "--epochs", "1.5"], "--epochs"),
-        (["train", "xor", "--seed", "-2"], "--seed"),
-        (["train"], "required"),
-        ([], "required"),
-        (["fly"], "invalid choice"),
-    ],
-)
-def test_bad_arguments_give_one_line_and_nonzero_exit(args, needle):
-    result = run(*args)
+BAD_ARGUMENTS = [
+    (["train", "circle"], "invalid choice"),
+    (["train", "xor", "--lr", "-1"], "--lr"),
+    (["train", "xor", "--lr", "abc"], "--lr"),
+    (["train", "xor", "--lr", "nan"], "--lr"),
+    (["train", "xor", "--epochs", "-5"], "--epochs"),
+    (["train", "xor", "--epochs", "1.5"], "--epochs"),
+    (["train", "xor", "--seed", "-2"], "--seed"),
+    (["train"], "required"),
+    ([], "required"),
+    (["fly"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize("args, needle", BAD_ARGUMENTS)
+def test_bad_arguments_give_one_line_and_nonzero_exit(args, needle, capsys):
+    status, out, err = run_here(capsys, *args)
+    assert status == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], err
+    assert lines[0].startswith("python -m lab")
+
+
+def test_a_bad_argument_on_the_real_command_line_is_one_line_without_traceback():
+    result = run("train", "xor", "--lr", "-1")
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert len(lines) == 1 and "--lr" in lines[0], result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_unwritable_plot_path_is_a_clean_error(tmp_path):
-    result = run("train", "xor", "--epochs", "1", "--plot", str(tmp_path / "no" / "such" / "dir.png"))
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr and "--plot" in result.stderr
+def test_unwritable_plot_path_is_a_clean_error(tmp_path, capsys):
+    bad = str(tmp_path / "no" / "such" / "dir.png")
+    status, _, err = run_here(capsys, "train", "xor", "--epochs", "1", "--plot", bad)
+    assert status == 2
+    assert err.startswith("python -m lab: error: cannot save --plot") and len(err.splitlines()) == 1, err
 
 
-def test_diverging_run_is_a_clean_error():
-    result = run("train", "linear", "--lr", "1e300", "--epochs", "3")
+def test_diverging_run_is_a_clean_error(capsys):
+    status, _, err = run_here(capsys, "train", "linear", "--lr", "1e300", "--epochs", "3")
     # sigmoid hidden units saturate instead of overflowing: the run stalls but stays finite
-    assert result.returncode == 0
-    assert "Traceback" not in result.stderr
+    assert status == 0, err

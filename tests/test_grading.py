@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def background(built, tmp_path_factory):
     for name, path, extra in [("full", REPO, []), ("solved", solved, ["--skip", "notebooks"])]:
         out = tmp_path_factory.mktemp(name) / "grade.json"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lab.grade", str(path), "--json", str(out), *extra],
+            [sys.executable, "-m", "lab.grade", str(path), "--json", str(out), "--jobs", "2", *extra],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -93,11 +94,28 @@ def scenario(built, tmp_path, name: str, bugs: dict[str, list[tuple[str, str]]] 
     return path
 
 
-def run_grader(path: Path, only=None, skip=None, time_limit=None, jobs=2):
+def run_grader(
+    path: Path, only=None, skip=None, time_limit=None, jobs=2, rubric=grade.GRADING / "rubric.toml"
+):
     """Grade `path` in this process (the grader never imports the graded `lab`): (report, printed text)."""
     out = io.StringIO()
-    report = grade.grade(path, only=only, skip=skip, time_limit=time_limit, jobs=jobs, out=out)
+    report = grade.grade(path, rubric=rubric, only=only, skip=skip, time_limit=time_limit, jobs=jobs, out=out)
     return report, out.getvalue()
+
+
+def rubric_with_time_limits(tmp_path: Path, **limits: float) -> Path:
+    """A copy of the rubric's folder (its tests, public and hidden) where the items named in
+    `limits` get those time limits, in seconds; returns the copy's rubric.toml."""
+    folder = tmp_path / "grading"
+    shutil.copytree(grade.GRADING, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    rubric = folder / "rubric.toml"
+    text = rubric.read_text(encoding="utf-8")
+    for item, seconds in limits.items():
+        block = rf'(id = "{item}"\n(?:(?!\[\[item\]\]).*\n)*?time_limit = )\S+'
+        text, n = re.subn(block, rf"\g<1>{seconds:g}", text)
+        assert n == 1, f"no time_limit for the item {item!r} in {rubric}"
+    rubric.write_text(text, encoding="utf-8")
+    return rubric
 
 
 def statuses(report) -> dict[str, str]:
@@ -365,9 +383,13 @@ def test_an_endless_loop_and_a_crash_cost_their_items_only(built, tmp_path):
         ],
     }
     path = scenario(built, tmp_path, "hang_and_crash", bugs)
-    report, text = run_grader(path, only=["sigmoid", "grad_layer3", "sgd_step"], time_limit=12, jobs=3)
+    # The endless loop is killed at its item's time limit, from the rubric: 4 s here, so the test
+    # does not wait out the real one; the other items keep theirs.
+    rubric = rubric_with_time_limits(tmp_path, sigmoid=4)
+    report, text = run_grader(path, only=["sigmoid", "grad_layer3", "sgd_step"], jobs=3, rubric=rubric)
     check_report_text(report, text)
     assert statuses(report) == {"sigmoid": "timed out", "grad_layer3": "passed", "sgd_step": "crashed"}, text
+    assert "killed after the time limit of 4 s" in report["items"][0]["detail"], text
     assert report["score"] == 10 and report["max_score"] == 30
 
 
