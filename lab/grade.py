@@ -11,7 +11,9 @@ hidden tests, items are graded on their public tests only, and the report says s
 
 Each item runs in its own process, with cwd and PYTHONPATH set to PATH, under the item's time
 limit: a crash or an endless loop in the graded code costs that item only, and the grader always
-prints one line per item, then `Score: x/y`. `--json FILE` writes the same as JSON.
+prints one line per item, then `Score: x/y`. `--json FILE` writes the same as JSON. The item
+processes are forked from a launcher that has imported pytest, numpy and scipy once (never the
+graded `lab`), so that each starts in a fraction of the second a fresh Python needs to import them.
 
 This module imports nothing from `lab` and needs only the standard library (plus pytest, numpy
 and scipy in the item processes). Run as a script, `python lab/grade.py PATH`, it grades even a
@@ -21,9 +23,13 @@ checkout whose `lab` package fails to import.
 from __future__ import annotations
 
 import argparse
+import atexit
+import importlib
+import itertools
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -32,6 +38,8 @@ import tempfile
 import threading
 import time
 import tomllib
+import traceback
+import warnings
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -39,8 +47,10 @@ from pathlib import Path
 
 GRADING = Path(__file__).resolve().parent / "grading"
 
-_RUNNING: set[subprocess.Popen] = set()  # the item processes running now, killed if the grader stops
+_RUNNING: set = set()  # the item processes running now (_Fresh, _Forked), killed if the grader stops
 _STOPPING = threading.Event()  # set when the grader stops: no new item process starts
+_LAUNCHER_FLAG = "--serve-item-processes"  # `python lab/grade.py FLAG` runs the launcher (internal)
+_PRELOAD = ("pytest", "numpy", "scipy.special")  # what the launcher imports once for every item
 
 
 class RubricError(ValueError):
@@ -156,12 +166,262 @@ def _junit_summary(path: Path) -> tuple[int, list[str]]:
     return total, problems
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc) -> None:
     """Kill the item's process group (pytest and anything it started, a Jupyter kernel say)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+# --------------------------------------------------------------------------- item processes
+# An item's process is `python -m pytest ARGS` in a session of its own (so that its whole process
+# group can be killed), with stdin from /dev/null and stdout and stderr written to a log file.
+# It is either forked by the launcher (_Forked) or, if the launcher cannot serve, started fresh
+# (_Fresh). Both have `pid` and `wait(timeout) -> exit status` (negative: killed by that signal).
+class _Fresh:
+    """`python -m pytest ARGS` started as a new Python process."""
+
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str], log: Path):
+        with open(log, "wb") as out:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "pytest", *argv],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.pid = self._proc.pid
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self._proc.wait(timeout)
+
+
+class _LauncherGone(RuntimeError):
+    """The launcher is not running (it could not start, or it ended): start the item fresh."""
+
+
+class _Forked:
+    """An item process forked by the launcher; the launcher reports its pid, then its exit status."""
+
+    def __init__(self):
+        self.pid: int | None = None
+        self.returncode: int | None = None
+        self.started = threading.Event()
+        self.done = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self.done.wait(timeout):
+            raise subprocess.TimeoutExpired("pytest", timeout)
+        if self.returncode is None:  # the launcher ended first: the item's group is killed below
+            raise _LauncherGone("the launcher ended while the item ran")
+        return self.returncode
+
+
+class _Launcher:
+    """A process that imports pytest, numpy and scipy once and forks a process for each item.
+
+    It runs this file as a script (`python lab/grade.py --serve-item-processes`, see `_serve`), so it
+    imports nothing from the graded checkout nor the `lab` package, and it runs no graded code
+    itself: only the processes it forks do, each in a session of its own, exactly as `_Fresh`
+    would run them. Requests and replies are JSON lines on its stdin and stdout.
+    """
+
+    _shared: _Launcher | None = None
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> _Launcher:
+        """The launcher of this process, started on first use and ended when the process exits."""
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared.gone:
+                cls._shared = cls()
+            return cls._shared
+
+    def __init__(self):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # items set their own
+        # numpy's BLAS on one thread: the launcher then has no thread besides its own when it forks.
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self._proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), _LAUNCHER_FLAG],
+            cwd=tempfile.gettempdir(),
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self._lock = threading.Lock()  # guards _items and gone
+        self._write_lock = threading.Lock()  # one request at a time on the launcher's stdin
+        self._numbers = itertools.count()
+        self._items: dict[int, _Forked] = {}
+        self.gone = False
+        threading.Thread(target=self._read, name="lab-grade-launcher", daemon=True).start()
+
+    def start(self, argv: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float) -> _Forked:
+        """Ask for an item process; if none has started after `timeout` seconds, end the launcher."""
+        item = _Forked()
+        request = {"argv": argv, "cwd": str(cwd), "env": env, "log": str(log)}
+        with self._lock:
+            if self.gone:
+                raise _LauncherGone("the launcher is not running")
+            number = next(self._numbers)
+            self._items[number] = item
+        try:
+            with self._write_lock:
+                self._proc.stdin.write(json.dumps({"n": number, **request}).encode() + b"\n")
+                self._proc.stdin.flush()
+        except (OSError, ValueError):  # the launcher is gone (ValueError: its stdin was closed)
+            with self._lock:
+                self._items.pop(number, None)
+            raise _LauncherGone("the launcher is not running") from None
+        if not item.started.wait(timeout):
+            self._proc.kill()  # stuck: no later fork of this request can happen
+            item.started.wait()
+        if item.pid is None:
+            raise _LauncherGone("the launcher ended before it started the item")
+        return item
+
+    def _read(self) -> None:
+        for line in self._proc.stdout:
+            reply = json.loads(line)
+            with self._lock:
+                item = self._items.get(reply["n"])
+                if item is None:
+                    continue
+                if "pid" in reply:
+                    item.pid = reply["pid"]
+                    item.started.set()
+                if "returncode" in reply:
+                    item.returncode = reply["returncode"]
+                    del self._items[reply["n"]]
+                    item.done.set()
+        with self._lock:  # the launcher ended: nothing waits for it forever
+            self.gone = True
+            for item in self._items.values():
+                item.started.set()
+                item.done.set()
+            self._items.clear()
+
+    def close(self) -> None:
+        """End the launcher: it kills any item process still running, then exits."""
+        try:
+            with self._write_lock:
+                self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self._proc.kill()
+
+
+def _start_item(argv: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float):
+    """Start an item's process: forked by the launcher, or fresh if the launcher cannot serve."""
+    try:
+        return _Launcher.shared().start(argv, cwd, env, log, timeout)
+    except (_LauncherGone, OSError):
+        return _Fresh(argv, cwd, env, log)
+
+
+@atexit.register
+def _close_launcher() -> None:
+    if _Launcher._shared is not None:
+        _Launcher._shared.close()
+
+
+def _serve() -> None:
+    """The launcher: import pytest, numpy and scipy, then fork one process per request on stdin.
+
+    Each request is a JSON line {"n", "argv", "cwd", "env", "log"}; the replies, on stdout, are
+    {"n", "pid"} once the process is forked and {"n", "returncode"} once it has ended. When stdin
+    closes (the grader is done, or gone), it kills the process groups of items still running.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
+    warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+    del sys.path[0]  # this file's folder, lab/: nothing is imported from there
+    base = sys.path[:]
+    for name in _PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # whatever is missing, each item imports (and reports) itself
+            pass
+    children: dict[int, int] = {}  # pid -> request number
+    pending, serving = b"", True
+
+    def stop() -> None:
+        """The grader is done, or gone: kill every item still running, serve no more."""
+        nonlocal serving
+        serving = False
+        for pid in children:  # not reaped yet, so these pids are still theirs
+            for kill in (os.killpg, os.kill):  # the group; the process itself, if not in it yet
+                try:
+                    kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+
+    def reply(message: dict) -> None:
+        try:
+            os.write(1, json.dumps(message).encode() + b"\n")
+        except OSError:
+            stop()
+
+    while serving or children:
+        if serving and select.select([0], [], [], 0.02 if children else None)[0]:
+            data = os.read(0, 1 << 16)
+            if not data:  # stdin closed
+                stop()
+            pending += data
+            while serving and b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                request = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    _run_forked_item(request, base)  # never returns
+                children[pid] = request["n"]
+                reply({"n": request["n"], "pid": pid})
+        elif not serving:
+            time.sleep(0.02)
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            if pid in children:
+                reply({"n": children.pop(pid), "returncode": os.waitstatus_to_exitcode(status)})
+
+
+def _run_forked_item(request: dict, base: list[str]) -> None:
+    """In the forked process: become `python -m pytest ARGV` run in `cwd` with `env`; never return."""
+    status = 1
+    try:
+        os.setsid()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        null = os.open(os.devnull, os.O_RDONLY)
+        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(null)
+        os.close(log)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+        # What `python -m pytest` in cwd with this PYTHONPATH would have on sys.path.
+        extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        sys.path[:] = [os.getcwd(), *extra, *base]
+        sys.argv = ["pytest", *request["argv"]]
+        import pytest
+
+        status = pytest.console_main()
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # reported in the item's log, as a fresh process would
+        traceback.print_exc()
+    finally:
+        try:
+            atexit._run_exitfuncs()  # what a normal exit would run; then leave without the launcher's
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
 
 
 def run_item(item: Item, checkout: Path, workdir: Path, hidden: bool, time_limit: float) -> Result:
@@ -190,48 +450,46 @@ def run_item(item: Item, checkout: Path, workdir: Path, hidden: bool, time_limit
         MPLBACKEND="Agg",
         PYTHONDONTWRITEBYTECODE="1",
     )
+    log = workdir / "logs" / f"{item.id}.txt"
     start = time.monotonic()
     if _STOPPING.is_set():
         raise KeyboardInterrupt
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", *common, *args],
-        cwd=checkout,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = _start_item([*common, *args], checkout, env, log, timeout=time_limit)
     _RUNNING.add(proc)
+    timed_out, returncode = False, None
     try:
-        output, _ = proc.communicate(timeout=time_limit)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        output, _ = proc.communicate()
-        timed_out = True
+        try:
+            returncode = proc.wait(timeout=time_limit)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            timed_out = True
+            returncode = proc.wait()
+    except _LauncherGone:
+        pass  # a timeout stays a timeout; otherwise reported as a crash below
     finally:
         _kill_group(proc)  # whatever it left running
         _RUNNING.discard(proc)
     seconds = time.monotonic() - start
-    output = output.decode("utf-8", "replace")
+    output = log.read_bytes().decode("utf-8", "replace") if log.is_file() else ""
     total, problems = _junit_summary(junit)
     tail = [line for line in output.strip().splitlines() if line.strip()][-1:] or [""]
     if timed_out:
         status, detail = "timed out", f"killed after the time limit of {time_limit:g} s"
-    elif proc.returncode < 0:
-        name = signal.Signals(-proc.returncode).name if -proc.returncode in signal.valid_signals() else ""
-        status, detail = "crashed", f"the test process died (signal {-proc.returncode} {name})".rstrip()
-    elif proc.returncode == 0 and total > 0 and not problems:
+    elif returncode is None:
+        status, detail = "crashed", "the grader lost track of the test process (its launcher ended)"
+    elif returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else ""
+        status, detail = "crashed", f"the test process died (signal {-returncode} {name})".rstrip()
+    elif returncode == 0 and total > 0 and not problems:
         status, detail = "passed", f"{total} test{'s' if total > 1 else ''}"
-    elif proc.returncode in (2, 3, 4, 5):  # the tests could not run: a collection or usage error
+    elif returncode in (2, 3, 4, 5):  # the tests could not run: a collection or usage error
         status = "error"
-        detail = problems[0] if problems else f"pytest exit status {proc.returncode}: {tail[0][:200]}"
+        detail = problems[0] if problems else f"pytest exit status {returncode}: {tail[0][:200]}"
     elif problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         status, detail = "failed", problems[0] + more
     else:
-        status, detail = "crashed", f"the test process exited with status {proc.returncode}: {tail[0][:200]}"
+        status, detail = "crashed", f"the test process exited with status {returncode}: {tail[0][:200]}"
     return Result(
         id=item.id,
         title=item.title,
@@ -254,6 +512,7 @@ def _prepare(workdir: Path, rubric_dir: Path, hidden_dir: Path | None) -> None:
     if hidden_dir is not None:
         shutil.copytree(hidden_dir, workdir / "hidden", ignore=ignore)
     (workdir / "junit").mkdir()
+    (workdir / "logs").mkdir()
 
 
 def _fmt(x: float) -> str:
@@ -397,4 +656,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    if sys.argv[1:] == [_LAUNCHER_FLAG]:
+        _serve()
+    else:
+        raise SystemExit(main())

@@ -411,6 +411,19 @@ def test_a_student_lab_that_does_not_import_is_graded_zero_by_the_releases_own_g
     assert "SyntaxError" in report["items"][0]["output"]
 
 
+def test_items_start_as_new_processes_when_the_launcher_cannot_serve(monkeypatch):
+    """Items are forked by a launcher process that has imported pytest and numpy once; without it,
+    each starts as a new `python -m pytest`, and grades the same."""
+
+    def gone(*args, **kwargs):
+        raise grade._LauncherGone("no launcher in this test")
+
+    monkeypatch.setattr(grade._Launcher, "start", gone)
+    report, text = run_grader(REPO, only=["sigmoid", "sgd_step"])
+    check_report_text(report, text)
+    assert statuses(report) == {"sigmoid": "passed", "sgd_step": "passed"}, text
+
+
 def test_grader_rejects_unknown_items_and_bad_paths(tmp_path, capsys):
     for args, needle in [
         ([str(REPO), "--only", "nope"], "no rubric item 'nope'"),
