@@ -290,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         f" (fastest round {best['lab_xor'] * scale:.3f} s)"
     )
     print(
-        f"  the slider's response (retrain + redraw): {t['slider']:6.3f} s (fastest round {best['slider']:.3f} s)"
+        f"  the slider's response (retrain + redraw): {t['slider']:6.3f} s"
+        f" (fastest round {best['slider']:.3f} s)"
     )
     print()
     print("targets (issue 4):" + ("  [--quick: not a measurement]" if args.quick else ""))
