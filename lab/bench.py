@@ -140,10 +140,6 @@ def _median_times(fns: dict, repeats: int, best: dict) -> dict:
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def _median_time(fn, repeats: int, best: dict, name: str) -> float:
-    return _median_times({name: fn}, repeats, best)[name]
-
-
 def _pin(cpu: int | None, parser) -> str:
     """Run on one CPU, so that every row runs on the same core: a process the OS moves
     between cores (one of them busier with interrupts or other work) times unevenly."""
@@ -244,10 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         torch_note = (
             f"PyTorch {version}, 1 thread, {xor_epochs // 10} epochs timed and scaled to {xor_epochs}"
         )
-        t["torch_sample_xor"] = _median_time(per_sample, naive_repeats, best, "torch_sample_xor") * 10
-        t["torch_batch_xor"] = _median_time(full_batch, naive_repeats, best, "torch_batch_xor") * 10
-        best["torch_sample_xor"] *= 10
-        best["torch_batch_xor"] *= 10
+        timed = _median_times(
+            {"torch_sample_xor": per_sample, "torch_batch_xor": full_batch}, naive_repeats, best
+        )
+        for key, seconds in timed.items():  # a tenth of the epochs was timed
+            t[key], best[key] = seconds * 10, best[key] * 10
 
     slider_updates = explorer.n_seeds * explorer.epochs.value * len(X_xor)
     rows = [  # (label, key in t, updates per run)

@@ -142,11 +142,11 @@ class _Stack:
         self.delta = [np.zeros(lead + (c,)) for c in widths]
         # For K networks, the output's 1 − ŷ and ŷ(1 − ŷ): for sigmoid nets part of the step's
         # S = (1 − P)·P (Q holds 1 − P), else made apart from it.
-        self.Q = np.zeros_like(self.P)
         if self.sigmoid:
+            self.Q = np.zeros_like(self.P)
             self.q_out, self.s_out = self.Q[..., -1:], self.S[..., -1:]
         else:
-            self.q_out, self.s_out = np.zeros(lead + (1,)), np.zeros(lead + (1,))
+            self.Q, self.q_out, self.s_out = None, np.zeros(lead + (1,)), np.zeros(lead + (1,))
 
         # The plan of one step, made once: every view and bound method the loop touches.
         last = len(shapes) - 1
@@ -224,7 +224,7 @@ class _Stack:
             labels = [(self.y_hat, self.lr) if t == 0 else (self.q_out, -self.lr) for t in y.tolist()]
         self._rows = [(x.dot, x[:, None].dot, t) for x, t in zip(Xa, labels)]
         self._y, self._n = y, len(Xa)
-        self._loss_plan = self._make_loss_plan(Xa)
+        self._prepare_losses(Xa)
 
     def epoch(self) -> None:
         """One pass of per-sample SGD over the rows given to `set_data`."""
@@ -280,8 +280,8 @@ class _Stack:
         np.multiply(out, self._half_mean, out)
         return out
 
-    def _make_loss_plan(self, Xa: np.ndarray):
-        """Buffers and products of `losses` for the set Xa (N, D + 1), made once per run."""
+    def _prepare_losses(self, Xa: np.ndarray) -> None:
+        """Make, once per run, the buffers and products of `losses` for the set Xa (N, D + 1)."""
         n, k, lead, last = len(Xa), self.k, self.P.shape[:-1], len(self.Wb) - 1
         widths = [h.shape[-1] for h in self.h]
         # the first layer for all K networks in one product, as in the step: H_1 is (N, K·c)
@@ -298,7 +298,7 @@ class _Stack:
             h_out = h_out[None, :]
         self._h_out, self._err = h_out, np.zeros(h_out.shape)
         self._loss_out, self._half_mean = np.zeros(len(h_out)), np.array(0.5 / n)
-        return plan
+        self._loss_plan = plan
 
     def finite(self, losses: np.ndarray) -> np.ndarray:
         """Per network: are its weights and its loss all finite? (K,) bools."""
