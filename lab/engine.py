@@ -223,7 +223,7 @@ class _Stack:
         else:
             labels = [(self.y_hat, self.lr) if t == 0 else (self.q_out, -self.lr) for t in y.tolist()]
         self._rows = [(x.dot, x[:, None].dot, t) for x, t in zip(Xa, labels)]
-        self._y, self._n = y, len(Xa)
+        self._y = y
         self._prepare_losses(Xa)
 
     def epoch(self) -> None:
