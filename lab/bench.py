@@ -29,8 +29,7 @@ import numpy as np
 
 from . import SEED
 from .data import generate_linear, generate_xor_easy
-from .engine import train_many
-from .network import Network, glorot_bound
+from .network import Network, glorot_bound, train_many
 
 
 # --------------------------------------------------------------------------- the naive baseline

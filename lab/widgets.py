@@ -34,8 +34,8 @@ import numpy as np
 from . import SEED
 from ._checks import check_int, check_lr, check_X, check_y
 from .data import generate_linear, generate_xor_easy
-from .engine import DivergedError, train_many
-from .network import Network
+from .engine import DivergedError
+from .network import Network, train_many
 from .plotting import COLORS, plot_loss
 
 #: The data sets, and the epochs each starts with: enough for lr 0.8 to converge (with lab.SEED,

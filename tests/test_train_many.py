@@ -84,7 +84,7 @@ def test_fast_engine_equals_the_readable_loop_over_many_epochs(monkeypatch):
     fast = [lab.Network((2, 4, 4, 1), "sigmoid", seed=s) for s in range(3)]
     plain = [net.copy() for net in fast]
     fast_history = lab.train_many(fast, X, y, lr=[0.1, 0.5, 0.8], epochs=50)
-    monkeypatch.setattr(lab.engine, "FAST_ENGINE", False)
+    monkeypatch.setattr(lab.engine, "ENGINE", "python")
     plain_history = lab.train_many(plain, X, y, lr=[0.1, 0.5, 0.8], epochs=50)
     np.testing.assert_allclose(fast_history, plain_history, rtol=1e-12, atol=1e-15)
     for a, b in zip(fast, plain):
@@ -96,7 +96,7 @@ def test_fast_engine_equals_the_readable_loop_over_many_epochs(monkeypatch):
 
 
 def test_readable_loop_also_catches_divergence(monkeypatch):
-    monkeypatch.setattr(lab.engine, "FAST_ENGINE", False)
+    monkeypatch.setattr(lab.engine, "ENGINE", "python")
     X, y = lab.generate_linear(100, seed=0)
     net = lab.Network(activation="identity", seed=0)
     with pytest.raises(lab.DivergedError, match=r"lr=1e\+300"):
