@@ -27,6 +27,10 @@ from . import optimizers
 
 try:
     from . import kernel
+
+    # only the kernel beside this file (an editable install of another copy could lend its own)
+    if os.path.dirname(os.path.abspath(kernel.__file__)) != os.path.dirname(os.path.abspath(__file__)):
+        raise ImportError(f"lab/kernel.py is not beside {__file__}")
 except ImportError as exc:  # numba not installed, or lab/kernel.py left out
     kernel, _WHY_PYTHON = None, f"the compiled kernel is not available ({exc})"
 else:

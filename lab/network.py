@@ -280,7 +280,7 @@ class Network:
             self.W[layer][...] -= lr * (p_prev.T @ delta)  # updated now, before δ goes down
             self.b[layer][...] -= lr * delta.sum(axis=0)
             if layer > 0:
-                delta = (delta @ self.W[layer].T) * self._df(p_prev)  # the bug: the new W_l
+                delta = self._df(p_prev) * (delta @ self.W[layer].T)  # the bug: W_l is the new one
         # END SOLUTION
 
     # ---------------------------------------------------------------- training
