@@ -344,9 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  lab vs naive numpy, per update, linear:    {t['naive_lin'] / t['lab_lin']:7.1f}x faster")
     print(f"  lab vs its readable numpy loop, XOR:       {t['readable_xor'] / t['lab_xor']:7.1f}x faster")
     if "torch_sample_xor" in t:
-        print(
-            f"  lab vs PyTorch per-sample, XOR:            {t['torch_sample_xor'] / t['lab_xor']:7.1f}x faster"
-        )
+        ratio = t["torch_sample_xor"] / t["lab_xor"]
+        print(f"  lab vs PyTorch per-sample, XOR:            {ratio:7.1f}x faster")
         print(
             f"  lab vs PyTorch full-batch, XOR (per epoch, not the same algorithm): "
             f"{t['torch_batch_xor'] / t['lab_xor']:.1f}x"
