@@ -201,3 +201,30 @@ def test_without_numba_training_falls_back_to_the_readable_loop():
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["python", "3"]
     assert out.stderr.count("the compiled kernel is not available") == 1
+
+
+def test_a_read_only_install_trains_without_a_cache_and_without_warnings():
+    """Nothing writable (bubblewrap mounts the whole file system read-only): numba cannot cache,
+    so the kernel compiles in memory, and training runs, with warnings as errors."""
+    import os
+    import shutil
+
+    bwrap = shutil.which("bwrap")
+    assert bwrap, "bubblewrap (Debian's bubblewrap) is needed for this test: apt-get install bubblewrap"
+    code = (
+        "import lab\n"
+        "X, y = lab.generate_xor_easy()\n"
+        "h = lab.Network(seed=2).fit(X, y, epochs=300)\n"
+        "print(lab.engine.ENGINE, type(lab.kernel.train_network._cache).__name__, f'{h[-1]:.4g}')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    out = subprocess.run(
+        [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--die-with-parent",
+         sys.executable, "-W", "error", "-c", code],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    X, y = lab.generate_xor_easy()
+    expected = lab.Network(seed=2).fit(X, y, epochs=300)[-1]
+    assert out.stdout.split() == ["numba", "NullCache", f"{expected:.4g}"]
+    assert out.stderr == ""
