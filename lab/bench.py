@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def run():
             with _AllCpus():
-                train_many(nets, X_xor, y_xor, lr=lr, epochs=xor_epochs)
+                train_many(nets, X_xor, y_xor, lr=lr, epochs=xor_epochs, progress=False)
 
         return run
 

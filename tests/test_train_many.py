@@ -6,6 +6,13 @@ import pytest
 import lab
 
 
+@pytest.fixture(autouse=True, params=["numba", "python"])
+def each_engine(request, monkeypatch):
+    """Every test here runs on the compiled kernel and on the readable numpy loop."""
+    monkeypatch.setattr(lab.engine, "ENGINE", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "identity"])
 @pytest.mark.parametrize("sizes", [(2, 4, 4, 1), (2, 3, 1), (2, 1), (2, 5, 3, 2, 1)])
 def test_k_networks_together_equal_k_single_runs(sizes, activation):
