@@ -13,6 +13,7 @@ import math
 import sys
 
 from . import SEED
+from ._checks import check_run_size
 from .data import generate_linear, generate_xor_easy
 from .engine import DivergedError
 from .network import Network
@@ -28,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
@@ -73,15 +74,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     X, y = generate_linear(100, seed=args.seed) if args.data == "linear" else generate_xor_easy()
     epochs = DEFAULT_EPOCHS[args.data] if args.epochs is None else args.epochs
+    try:
+        check_run_size(1, epochs, len(X))
+    except ValueError as exc:
+        parser.error(f"argument --epochs: {exc}")
     net = Network(seed=args.seed)
     try:
         net.fit(X, y, lr=args.lr, epochs=epochs, log_every=max(1, epochs // 10))
     except DivergedError as exc:
         print(f"python -m lab: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("python -m lab: interrupted", file=sys.stderr)
+        return 130
     print(f"accuracy: {net.accuracy(X, y):.4g}")
     if args.plot:
         import matplotlib

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import expit as _expit  # noqa: F401 (unused in the students' release)
 
-from ._checks import check_int, check_lr, check_X, check_y
+from ._checks import check_before_training, check_int, check_lr, check_X, check_y
 
 
 # BEGIN SOLUTION ONLY
@@ -390,6 +390,7 @@ def train_many(
     y = check_y(y, len(X))
     lrs = _check_lrs(lr, len(networks))
     epochs = check_int(epochs, "epochs", minimum=0)
+    check_before_training(networks, X, epochs)
     if log_every is not None:
         log_every = check_int(log_every, "log_every", minimum=1)
         if len(networks) != 1:
