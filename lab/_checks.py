@@ -37,9 +37,10 @@ MAX_LOSSES = 100_000_000
 MAX_UPDATES = 10**11
 #: The widgets train at most this many networks in one call (rates × seeds).
 MAX_NETWORKS = 1_000
-#: Figures take values of magnitude at most this: beyond it matplotlib's axis limits and
-#: log-scale ticks overflow. On a log scale values must also be at least 1 / PLOT_MAX.
+#: Figures take values of magnitude at most this: beyond it matplotlib's axis limits overflow.
 PLOT_MAX = 1e200
+#: On a log scale, values between these: beyond them matplotlib's log ticks overflow on small axes.
+PLOT_LOG_RANGE = (1e-90, 1e90)
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = _REPR.maxother = 60
@@ -70,7 +71,7 @@ def seq_text(values) -> str:
 def show(value) -> str:
     """A short description of `value` for an error message: its type and a bounded repr."""
     kind = type(value).__name__
-    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_, np.timedelta64)):
         return f"{kind} {int_text(int(value))}"
     try:
         return f"{kind} {_REPR.repr(value)}"
@@ -255,7 +256,7 @@ def check_batch(n: int, sizes: tuple[int, ...], name: str = "X") -> None:
     values = n * sum(sizes)
     if values > MAX_BATCH_VALUES:
         raise ValueError(
-            f"{name} has {n} rows: a forward pass through widths {sizes} would hold {values:.3g} "
+            f"{name} has {n} rows: a forward pass through widths {sizes} would hold {values:.4g} "
             f"activations, more than the cap lab._checks.MAX_BATCH_VALUES = {MAX_BATCH_VALUES:.0e}; "
             "pass it in smaller batches"
         )
@@ -316,9 +317,10 @@ def check_before_training(networks, X: np.ndarray, epochs: int) -> None:
     for k, net in enumerate(networks):
 
         def describe(k=k, net=net) -> str:
+            whose = "" if len(networks) == 1 else f" of networks[{k}]"
             return (
-                f"X or the weights of networks[{k}] are too large: the forward pass overflows float64 "
-                f"before training (largest |X| = {largest(X)}, largest |weight| = {largest(net._theta)})"
+                f"X or the weights{whose} are too large: before training, the forward pass overflows "
+                f"float64 (largest |X| = {largest(X)}, largest |weight| = {largest(net._theta)})"
             )
 
         with numeric_guard(describe):

@@ -22,6 +22,7 @@ import io
 import os
 import stat
 import struct
+import tokenize
 import warnings
 import zipfile
 import zlib
@@ -99,6 +100,8 @@ def load(path: str, count_parameters) -> tuple[tuple[int, ...], str, np.ndarray]
             OverflowError,
             NotImplementedError,
             RuntimeError,  # RecursionError too: a header nested too deep
+            SyntaxError,  # numpy's repair of a Python 2 header, when even that fails to parse
+            tokenize.TokenError,
             struct.error,
             zlib.error,
             zipfile.BadZipFile,
@@ -176,18 +179,20 @@ def _read_array(
     """One .npy member, its header checked (dtype kind and size, shape) before its data is read."""
     where = f"member {info.filename}"
     with zf.open(info) as member:
-        version = npy.read_magic(member)
+        try:
+            version = npy.read_magic(member)
+        except ValueError as exc:
+            raise BadFile(f"{where} is not a .npy array ({exc})") from None
+        if version not in ((1, 0), (2, 0)):
+            raise BadFile(f"{where} is a .npy file of version {version}, expected 1.0 or 2.0")
+        read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # numpy warns for (and then repairs) a Python 2 header
             try:
-                if version == (1, 0):
-                    shape, _, dtype = npy.read_array_header_1_0(member, max_header_size=_HEADER)
-                elif version == (2, 0):
-                    shape, _, dtype = npy.read_array_header_2_0(member, max_header_size=_HEADER)
-                else:
-                    raise BadFile(f"{where} is a .npy file of version {version}, expected 1.0 or 2.0")
-            except Warning as exc:
-                raise BadFile(f"{where} has a malformed header ({exc})") from None
+                shape, _, dtype = read_header(member, max_header_size=_HEADER)
+            except (Warning, ValueError, SyntaxError, tokenize.TokenError, RuntimeError) as exc:
+                # RuntimeError: RecursionError, for a header nested too deep
+                raise BadFile(f"{where} has a malformed .npy header ({type(exc).__name__}: {exc})") from None
         if dtype.hasobject or dtype.kind not in kinds or dtype.fields is not None or dtype.subdtype:
             raise BadFile(f"{where} holds dtype {dtype}, expected {_kind_names(kinds)}")
         if (itemsize is not None and dtype.itemsize != itemsize) or dtype.itemsize > max(

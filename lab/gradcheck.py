@@ -68,7 +68,7 @@ def numerical_gradient(
         try:
             return float(result)  # Python floats from here on: inf − inf is NaN, never a warning
         except OverflowError:  # an int beyond float64
-            return math.copysign(math.inf, result)
+            return math.inf if result > 0 else -math.inf
 
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):

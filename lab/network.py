@@ -261,6 +261,8 @@ class Network:
         lr = check_lr(lr)
         X = self._checked_X(X)
         y = check_y(y, len(X))
+        with self._guard(X):  # an overflow of the forward pass is X's (or the weights'), not lr's
+            self._forward(X)
         before = self._theta.copy()
         try:
             with numeric_guard(
@@ -309,6 +311,8 @@ class Network:
         """
         from .engine import train_many
 
+        check_lr(lr)  # one rate (train_many would take a list of them)
+        check_finite_weights([self], name=None)  # "the network's W2", not "networks[0]'s"
         return train_many([self], X, y, lr=lr, epochs=epochs, log_every=log_every, progress=progress)[0]
 
     # ------------------------------------------------------------- save, load
@@ -319,7 +323,10 @@ class Network:
         """
         path = check_path(path)
         check_finite_weights([self], name=None)
-        _netfile.write(path, self.sizes, self.activation, self._theta)
+        try:
+            _netfile.write(path, self.sizes, self.activation, self._theta)
+        except OSError as exc:  # the same kind of OSError (IsADirectoryError, ...), naming the path
+            raise OSError(exc.errno, f"path {path!r}: cannot write the network ({exc.strerror})") from None
 
     @classmethod
     def load(cls, path) -> Network:

@@ -12,6 +12,7 @@ import numpy as np
 
 from ._checks import (
     MAX_BATCH_VALUES,
+    PLOT_LOG_RANGE,
     PLOT_MAX,
     check_bool,
     check_finite_weights,
@@ -136,8 +137,11 @@ def plot_loss(
     log = _check_bool(log, "log")
     if log and (history <= 0).any():
         raise ValueError("history must be > 0 to draw on a log scale; pass log=False")
-    if log and (history < 1 / PLOT_MAX).any():
-        raise ValueError(f"history must be >= {1 / PLOT_MAX:g} to be drawn on a log scale; pass log=False")
+    lo, hi = PLOT_LOG_RANGE
+    if log and ((history < lo) | (history > hi)).any():
+        raise ValueError(
+            f"history must lie between {lo:g} and {hi:g} to be drawn on a log scale; pass log=False"
+        )
     _check_plottable(history, "history")
     _check_title(label, "label")
     _check_title(title)
