@@ -58,25 +58,29 @@ def count_text(n: int) -> str:
     return f"{n:.3g}" if n.bit_length() < 1000 else int_text(n)
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_, np.timedelta64))
+
+
+def _brief(value) -> str:
+    """`value` itself, briefly: digits for an int (a count of them for a huge one), a cut repr else."""
+    if _is_int(value):
+        return int_text(int(value))
+    try:
+        return _REPR.repr(value)
+    except Exception:  # a hostile __repr__ (or an int of 4300 digits inside) must not hide the error
+        return f"<{type(value).__name__}>"
+
+
 def seq_text(values) -> str:
     """A sequence for an error message: its first entries, each shown briefly."""
-    more = len(values) > 8
-    parts = [
-        int_text(int(v)) if isinstance(v, numbers.Integral) and not isinstance(v, bool) else show(v)
-        for v in list(values[:8])
-    ]
-    return "(" + ", ".join(parts) + (", ...)" if more else ")")
+    parts = [_brief(v) for v in list(values[:8])]
+    return "(" + ", ".join(parts) + (", ...)" if len(values) > 8 else ")")
 
 
 def show(value) -> str:
-    """A short description of `value` for an error message: its type and a bounded repr."""
-    kind = type(value).__name__
-    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_, np.timedelta64)):
-        return f"{kind} {int_text(int(value))}"
-    try:
-        return f"{kind} {_REPR.repr(value)}"
-    except Exception:  # a hostile __repr__ must not hide the real error
-        return kind
+    """A short description of `value` for an error message: its type and value, briefly."""
+    return f"{type(value).__name__} {_brief(value)}"
 
 
 def not_a_number(value) -> bool:

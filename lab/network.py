@@ -342,9 +342,8 @@ class Network:
             raise FileNotFoundError(f"path {text!r}: no such file")
 
         def count_parameters(sizes, activation) -> int:
-            sizes = _check_sizes(sizes)
             activations.get(activation)
-            return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:]))
+            return check_parameter_count(_check_sizes(sizes))
 
         try:
             sizes, activation, theta = _netfile.load(text, count_parameters)
