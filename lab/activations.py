@@ -7,11 +7,17 @@ reuses the `p` cached by the forward pass and never recomputes f.
 
 Each function takes an optional `out=` array so that the fast training loop
 can work in preallocated buffers; without it a new array is returned.
+
+The public functions take `h` as any array (or number) of real numbers, NaN and ±inf
+included (σ(±inf) = 1 or 0, NaN gives NaN); bool, complex, datetime and object inputs
+are a TypeError. `out`, when given, is a writeable float64 array shaped like h.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from ._checks import check_out, check_real_array
 
 
 def sigmoid(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -21,6 +27,7 @@ def sigmoid(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     Here e^(−|h|) is never larger than 1, and σ(h) = e^h / (1 + e^h) serves the
     negative side: the same function, full precision, no overflow.
     """
+    h, out = check_real_array(h, "h"), check_out(out, h)
     # BEGIN SOLUTION: sigmoid(h, out=None): return σ(h) = 1 / (1 + e^(−h)) elementwise, a float64
     # TASK: array shaped like h (if `out` is given, write into it and return it). No overflow warning
     # TASK: for huge |h| such as ±1000: never compute e^(+large).
@@ -32,6 +39,7 @@ def sigmoid(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def sigmoid_derivative(h: np.ndarray) -> np.ndarray:
     """σ'(h) = σ(h)·(1 − σ(h)), elementwise; any shape (the report's formula)."""
+    h = check_real_array(h, "h")
     # BEGIN SOLUTION: sigmoid_derivative(h): return σ'(h) = σ(h)·(1 − σ(h)) elementwise, shaped like h.
     p = sigmoid(h)
     return p * (1.0 - p)
@@ -50,6 +58,7 @@ def _sigmoid_grad(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def tanh(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """tanh(h), elementwise."""
+    h, out = check_real_array(h, "h"), check_out(out, h)
     return np.tanh(h, out=out)
 
 
@@ -62,6 +71,7 @@ def _tanh_grad(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def relu(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """max(h, 0), elementwise."""
+    h, out = check_real_array(h, "h"), check_out(out, h)
     return np.maximum(h, 0.0, out=out)
 
 
@@ -74,6 +84,7 @@ def _relu_grad(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def identity(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """h itself (no activation)."""
+    h, out = check_real_array(h, "h"), check_out(out, h)
     if out is None:
         return np.array(h, dtype=np.float64)
     np.copyto(out, h)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 
 from . import SEED
+from ._checks import check_run_size
 from .data import generate_linear, generate_xor_easy
 from .engine import DivergedError
 from .network import Network
@@ -22,16 +24,25 @@ DEFAULT_EPOCHS = {"linear": 1000, "xor": 2000}
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
+        # one line, whatever the arguments held (argparse quotes some of them raw), and not a novel
+        message = " ".join(message.split())
+        if len(message) > 300:
+            message = message[:300] + " ..."
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _quote(text: str) -> str:
+    """An argument as typed, quoted, cut short if long (an error message stays one short line)."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
 
 
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"must be a number, got {_quote(text)}") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {_quote(text)}")
     return value
 
 
@@ -39,13 +50,34 @@ def _int_at_least(minimum: int):
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        except ValueError:  # also for more digits than Python converts (4300)
+            raise argparse.ArgumentTypeError(f"must be an integer, got {_quote(text)}") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {_quote(text)}")
         return value
 
     return parse
+
+
+def _figure_path(text: str) -> str:
+    """--plot: a new or existing file (not a directory) in an existing directory, named with an
+    image format matplotlib writes (.png, .pdf, .svg, ...); checked before any training."""
+    if not text or "\0" in text:
+        raise argparse.ArgumentTypeError(f"must be a file name such as out.png, got {_quote(text)}")
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"must be a file name, not a directory, got {_quote(text)}")
+    folder = os.path.dirname(text) or "."
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"must be in an existing directory, got {_quote(text)}")
+    from matplotlib.figure import Figure
+
+    formats = Figure().canvas.get_supported_filetypes()
+    ext = os.path.splitext(text)[1][1:].lower()
+    if ext not in formats:
+        raise argparse.ArgumentTypeError(
+            f"must end in an image format ({', '.join('.' + f for f in sorted(formats))}), got {_quote(text)}"
+        )
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,21 +99,33 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seed of the weights and of the linear data (default {SEED})",
     )
     train.add_argument(
-        "--plot", metavar="OUT.png", default=None, help="save the ground-truth-vs-prediction figure there"
+        "--plot",
+        metavar="OUT.png",
+        type=_figure_path,
+        default=None,
+        help="save the ground-truth-vs-prediction figure there",
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     X, y = generate_linear(100, seed=args.seed) if args.data == "linear" else generate_xor_easy()
     epochs = DEFAULT_EPOCHS[args.data] if args.epochs is None else args.epochs
+    try:
+        check_run_size(1, epochs, len(X))
+    except ValueError as exc:
+        parser.error(f"argument --epochs: {exc}")
     net = Network(seed=args.seed)
     try:
         net.fit(X, y, lr=args.lr, epochs=epochs, log_every=max(1, epochs // 10))
     except DivergedError as exc:
         print(f"python -m lab: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("python -m lab: interrupted", file=sys.stderr)
+        return 130
     print(f"accuracy: {net.accuracy(X, y):.4g}")
     if args.plot:
         import matplotlib

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int, check_seed
+from ._checks import MAX_SAMPLES, check_int, check_seed
 
 
 def generate_linear(n: int = 100, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """`n` points uniform in [0, 1)²; label 0 when x > y (below the diagonal), else 1.
 
     Points on the diagonal (x == y) are labelled 1. The same seed gives the same points.
-    Returns X (n, 2) float64 and y (n, 1) int.
+    Returns X (n, 2) float64 and y (n, 1) int; n is at most lab._checks.MAX_SAMPLES (10 million).
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_SAMPLES)
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     X = rng.uniform(0.0, 1.0, size=(n, 2))

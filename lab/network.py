@@ -27,16 +27,32 @@ from __future__ import annotations
 
 import numbers
 import os
-import zipfile
 from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations, engine
-from ._checks import check_int, check_lr, check_seed, check_X, check_y
+from . import _netfile, activations, engine
+from ._checks import (
+    MAX_PARAMETERS,
+    check_batch,
+    check_before_training,
+    check_finite_weights,
+    check_int,
+    check_lr,
+    check_parameter_count,
+    check_path,
+    check_seed,
+    check_X,
+    check_y,
+    int_text,
+    largest,
+    numeric_guard,
+    seq_text,
+    show,
+)
 from .activations import _sigmoid_grad, sigmoid  # noqa: F401 (unused in the students' release)
 
-_FILE_FORMAT = "lab.Network/1"
+_FILE_FORMAT = _netfile.FORMAT
 LOSSES = ("mse", "bce")
 INITS = ("glorot", "uniform", "normal")
 ORDERS = ("correct", "report")
@@ -45,22 +61,37 @@ _PROGRESS_UPDATES = 20_000_000
 
 
 def _check_sizes(sizes) -> tuple[int, ...]:
+    """Layer widths: at least 2 positive integers ending in 1, with at most MAX_PARAMETERS
+    weights and biases in all (checked on the numbers, before anything is allocated)."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a sequence of layer widths such as (2, 4, 4, 1), got {sizes!r}")
+        raise TypeError(f"sizes must be a sequence of layer widths such as (2, 4, 4, 1), got {show(sizes)}")
     if len(sizes) < 2:
-        raise ValueError(f"sizes must have at least 2 entries (inputs and outputs), got {tuple(sizes)!r}")
+        raise ValueError(f"sizes must have at least 2 entries (inputs and outputs), got {seq_text(sizes)}")
+    if len(sizes) > MAX_PARAMETERS // 2 + 1:  # every layer has at least 2 parameters
+        raise ValueError(
+            f"sizes must have at most {MAX_PARAMETERS // 2 + 1} entries "
+            f"(lab._checks.MAX_PARAMETERS = {MAX_PARAMETERS:_} parameters), got {len(sizes)}"
+        )
     for width in sizes:
-        if isinstance(width, bool) or not isinstance(width, numbers.Integral):
-            raise TypeError(f"sizes must hold integers, got {width!r} in {tuple(sizes)!r}")
+        if isinstance(width, (bool, np.bool_, np.timedelta64)) or not isinstance(width, numbers.Integral):
+            raise TypeError(f"sizes must hold integers, got {show(width)} in {seq_text(sizes)}")
         if width < 1:
-            raise ValueError(f"sizes must hold positive widths, got {width!r} in {tuple(sizes)!r}")
+            width = int_text(int(width))
+            raise ValueError(f"sizes must hold positive widths, got {width} in {seq_text(sizes)}")
     if sizes[-1] != 1:
-        raise ValueError(f"sizes must end in 1 (one output probability), got {tuple(sizes)!r}")
-    return tuple(int(w) for w in sizes)
+        raise ValueError(f"sizes must end in 1 (one output probability), got {seq_text(sizes)}")
+    sizes = tuple(int(w) for w in sizes)
+    check_parameter_count(sizes)
+    return sizes
 
 
 def glorot_bound(fan_in: int, fan_out: int) -> float:
-    """u = √6 / √(fan_in + fan_out): Glorot-uniform draws W from U(−u, u)."""
+    """u = √6 / √(fan_in + fan_out): Glorot-uniform draws W from U(−u, u).
+
+    fan_in and fan_out are layer widths: integers from 1 to lab._checks.MAX_PARAMETERS.
+    """
+    fan_in = check_int(fan_in, "fan_in", minimum=1, maximum=MAX_PARAMETERS)
+    fan_out = check_int(fan_out, "fan_out", minimum=1, maximum=MAX_PARAMETERS)
     return float(np.sqrt(6.0) / np.sqrt(fan_in + fan_out))
 
 
@@ -172,10 +203,27 @@ class Network:
         return ps
         # END SOLUTION
 
+    def _checked_X(self, X) -> np.ndarray:
+        """X checked against this net (N, D), its forward pass bounded; the weights finite."""
+        X = check_X(X, self.sizes[0])
+        check_batch(len(X), self.sizes)
+        check_finite_weights([self], name=None)
+        return X
+
+    def _guard(self, X: np.ndarray, what: str = "the forward pass"):
+        """Overflow in `what` at these finite X and weights: a ValueError naming them, no warning."""
+        return numeric_guard(
+            lambda: (
+                f"X or the weights are too large: {what} overflows float64 "
+                f"(largest |X| = {largest(X)}, largest |weight| = {largest(self._theta)})"
+            )
+        )
+
     def forward(self, X) -> np.ndarray:
         """Probabilities ŷ = P(label 1 | x) for X (N, D); returns (N, 1)."""
-        X = check_X(X, self.sizes[0])
-        return self._forward(X)[-1]
+        X = self._checked_X(X)
+        with self._guard(X):
+            return self._forward(X)[-1]
 
     predict_proba = forward
 
@@ -185,9 +233,10 @@ class Network:
 
     def loss(self, X, y) -> float:
         """The mean loss over the batch X (N, D), y (N, 1) or (N,): ½(y − ŷ)², or the cross-entropy."""
-        X = check_X(X, self.sizes[0])
+        X = self._checked_X(X)
         y = check_y(y, len(X))
-        return self._loss(X, y)
+        with self._guard(X, "the loss"):
+            return self._loss(X, y)
 
     def _loss(self, X: np.ndarray, y: np.ndarray) -> float:
         if self.loss_name == "bce":
@@ -200,7 +249,7 @@ class Network:
 
     def accuracy(self, X, y) -> float:
         """Fraction of points whose predicted label equals y."""
-        X = check_X(X, self.sizes[0])
+        X = self._checked_X(X)
         y = check_y(y, len(X))
         return float(np.mean(self.predict(X) == y))
 
@@ -236,9 +285,10 @@ class Network:
 
     def gradients(self, X, y) -> list[np.ndarray]:
         """The exact gradient of `loss(X, y)`: arrays shaped and ordered like `parameters()`."""
-        X = check_X(X, self.sizes[0])
+        X = self._checked_X(X)
         y = check_y(y, len(X))
-        return self._backward(self._forward(X), y)
+        with self._guard(X, "back-propagation"):
+            return self._backward(self._forward(X), y)
 
     def sgd_step(self, X, y, lr: float = 0.8) -> None:
         """One gradient-descent step on the batch (X, y): every parameter θ ← θ − lr·∂L/∂θ.
@@ -248,9 +298,23 @@ class Network:
         first and back-propagate through the updated weights).
         """
         lr = check_lr(lr)
-        X = check_X(X, self.sizes[0])
+        X = self._checked_X(X)
         y = check_y(y, len(X))
-        self._sgd_step(X, y, lr)
+        with self._guard(X):  # an overflow of the forward pass is X's (or the weights'), not lr's
+            self._forward(X)
+        before = self._theta.copy()
+        try:
+            with numeric_guard(
+                lambda: (
+                    f"the step overflows float64: lr={lr:g} is too large for these gradients, or X "
+                    f"or the weights are (largest |X| = {largest(X)}, largest |weight| = {largest(before)}); "
+                    "the weights are left unchanged"
+                )
+            ):
+                self._sgd_step(X, y, lr)
+        except BaseException:  # an overflow or an interrupt half-way: put every weight back
+            self._theta[...] = before
+            raise
 
     def _sgd_step(self, X: np.ndarray, y: np.ndarray, lr: float) -> None:
         """`sgd_step` on checked arguments: X (N, D) float, y (N, 1) float, lr > 0."""
@@ -309,56 +373,47 @@ class Network:
         learning rate and the epoch, and leaves the weights as they were after the last
         finite epoch.
         """
+        check_lr(lr)  # one rate (train_many would take a list of them)
+        check_finite_weights([self], name=None)  # "the network's W2", not "networks[0]'s"
         return train_many(
             [self], X, y, lr, epochs, optimizer=optimizer, order=order, log_every=log_every, progress=progress
         )[0]
 
     # ------------------------------------------------------------- save, load
     def save(self, path) -> None:
-        """Write sizes, activation and weights to `path` (a .npz file)."""
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-        with open(path, "wb") as fh:
-            np.savez(
-                fh,
-                format=np.array(_FILE_FORMAT),
-                sizes=np.array(self.sizes),
-                activation=np.array(self.activation),
-                theta=self._theta,
-            )
+        """Write sizes, activation and weights to `path` (a .npz file; see `lab._netfile`).
+
+        The weights must be finite (`load` refuses others). The file is written in one go.
+        """
+        path = check_path(path)
+        check_finite_weights([self], name=None)
+        try:
+            _netfile.write(path, self.sizes, self.activation, self._theta)
+        except OSError as exc:  # the same kind of OSError (IsADirectoryError, ...), naming the path
+            raise OSError(exc.errno, f"path {path!r}: cannot write the network ({exc.strerror})") from None
 
     @classmethod
     def load(cls, path) -> Network:
-        """Read a network written by `save`; raises ValueError for a truncated or foreign file."""
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"path {os.fspath(path)!r}: no such file")
-        bad = f"path {os.fspath(path)!r} is not a network saved by lab.Network.save"
+        """Read a network written by `save`.
+
+        Any other file, however broken (truncated, foreign, hand-edited, corrupt, a directory,
+        empty), raises ValueError naming the path and what is wrong; a missing one raises
+        FileNotFoundError. Nothing is allocated from the file's numbers before they are
+        checked, and nothing is ever unpickled.
+        """
+        text = check_path(path)
+        if not os.path.exists(text):
+            raise FileNotFoundError(f"path {text!r}: no such file")
+
+        def count_parameters(sizes, activation) -> int:
+            activations.get(activation)
+            return check_parameter_count(_check_sizes(sizes))
+
         try:
-            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
-                fmt = str(data["format"])
-                sizes = tuple(int(s) for s in data["sizes"])
-                activation = str(data["activation"])
-                theta = np.array(data["theta"], dtype=np.float64)
-        except (
-            OSError,
-            KeyError,
-            EOFError,
-            TypeError,
-            ValueError,
-            AttributeError,
-            zipfile.BadZipFile,
-        ) as exc:
-            raise ValueError(f"{bad} ({type(exc).__name__}: {exc})") from None
-        if fmt != _FILE_FORMAT:
-            raise ValueError(f"{bad} (format {fmt!r}, expected {_FILE_FORMAT!r})")
-        try:
-            net = cls(sizes, activation, seed=0)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{bad} ({exc})") from None
-        if theta.shape != net._theta.shape or not np.isfinite(theta).all():
-            raise ValueError(f"{bad} (its weights do not fit sizes {sizes})")
+            sizes, activation, theta = _netfile.load(text, count_parameters)
+        except _netfile.BadFile as exc:
+            raise ValueError(f"path {text!r} is not a network saved by lab.Network.save: {exc}") from None
+        net = cls(sizes, activation, seed=0)
         net._theta[...] = theta
         return net
 
@@ -383,14 +438,6 @@ def _check_networks(networks) -> list[Network]:
             )
     if len({id(net) for net in networks}) != len(networks):
         raise ValueError("networks must be distinct objects (the same network appears twice)")
-    for k, net in enumerate(networks):
-        for name, arrays in (("W", net.W), ("b", net.b)):
-            for l, a in enumerate(arrays, start=1):
-                if not np.isfinite(a).all():
-                    raise ValueError(
-                        f"networks[{k}] has a non-finite weight in {name}{l} before training "
-                        "(set by hand?): training needs finite weights"
-                    )
     return list(networks)
 
 
@@ -438,6 +485,7 @@ def train_many(
     y = check_y(y, len(X))
     lrs = _check_lrs(lr, len(networks))
     epochs = check_int(epochs, "epochs", minimum=0)
+    check_before_training(networks, X, epochs)
     _check_choice(optimizer, "optimizer", engine.optimizers.NAMES)
     _check_choice(order, "order", ORDERS)
     if order == "report" and optimizer != "sgd":

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_X, check_y
+from ._checks import (
+    MAX_BATCH_VALUES,
+    PLOT_LOG_RANGE,
+    PLOT_MAX,
+    check_bool,
+    check_finite_weights,
+    check_int,
+    check_real_array,
+    check_str,
+    check_X,
+    check_y,
+)
 
 COLORS = ("tab:red", "tab:blue")  # label 0, label 1
 
@@ -33,15 +44,35 @@ def _check_ax(ax, name: str = "ax"):
 
 
 def _check_title(title, name: str = "title") -> str | None:
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"{name} must be a string or None, got {type(title).__name__} {title!r}")
-    return title
+    return check_str(title, name, optional=True)
 
 
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
-    return bool(value)
+_check_bool = check_bool
+
+#: The decision boundary's grid has at most this many points per axis.
+MAX_RESOLUTION = 2000
+
+
+def _check_plottable(X: np.ndarray, name: str = "X") -> np.ndarray:
+    """Coordinates matplotlib can lay out: |x| <= PLOT_MAX (beyond, its limits overflow)."""
+    if X.size and float(np.max(np.abs(X))) > PLOT_MAX:
+        raise ValueError(f"{name} must hold values of magnitude at most {PLOT_MAX:g} to be drawn")
+    return X
+
+
+def _check_axes_list(axes, n: int, what: str) -> list | None:
+    """None, or exactly `n` matplotlib Axes (a list, tuple or array of them)."""
+    if axes is None:
+        return None
+    try:
+        axes = list(np.ravel(np.asarray(axes, dtype=object)))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"axes must be a list of {n} matplotlib Axes: {exc}") from None
+    if len(axes) != n:
+        raise ValueError(f"axes must hold exactly {n} Axes ({what}), got {len(axes)}")
+    for ax in axes:
+        _check_ax(ax, "axes")
+    return axes
 
 
 def _new_axes(ax, figsize):
@@ -77,15 +108,10 @@ def plot_predictions(X, y, y_pred, axes=None):
 
     X (N, 2); y and y_pred (N, 1) or (N,) labels 0/1; `axes` None or two Axes.
     """
-    X = check_X(X, 2)
+    X = _check_plottable(check_X(X, 2))
     y = check_y(y, len(X))
     y_pred = check_y(y_pred, len(X), name="y_pred")
-    if axes is not None:
-        axes = list(np.ravel(np.asarray(axes, dtype=object)))
-        if len(axes) != 2:
-            raise ValueError(f"axes must hold exactly 2 Axes (ground truth, prediction), got {len(axes)}")
-        for ax in axes:
-            _check_ax(ax, "axes")
+    axes = _check_axes_list(axes, 2, "ground truth, prediction")
     plt = _pyplot()
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(8, 4), constrained_layout=True)
@@ -103,10 +129,7 @@ def plot_loss(
 
     With `label`, the curve gets a legend entry (to compare several runs on one `ax`).
     """
-    try:
-        history = np.asarray(history, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"history must be an array of numbers (one loss per epoch): {exc}") from None
+    history = check_real_array(history, "history")
     if history.ndim != 1 or len(history) == 0:
         raise ValueError(f"history must be 1-D and non-empty (one loss per epoch), got shape {history.shape}")
     if not np.isfinite(history).all():
@@ -114,6 +137,12 @@ def plot_loss(
     log = _check_bool(log, "log")
     if log and (history <= 0).any():
         raise ValueError("history must be > 0 to draw on a log scale; pass log=False")
+    lo, hi = PLOT_LOG_RANGE
+    if log and ((history < lo) | (history > hi)).any():
+        raise ValueError(
+            f"history must lie between {lo:g} and {hi:g} to be drawn on a log scale; pass log=False"
+        )
+    _check_plottable(history, "history")
     _check_title(label, "label")
     _check_title(title)
     _check_ax(ax)
@@ -138,6 +167,7 @@ def _check_net(net):
         raise TypeError(f"net must be a lab.Network, got {type(net).__name__}")
     if net.sizes[0] != 2:
         raise ValueError(f"net must take 2 inputs to draw a boundary in the plane, got sizes {net.sizes}")
+    check_finite_weights([net], name=None)
     return net
 
 
@@ -157,10 +187,14 @@ def plot_decision_boundary(
     a scale for ŷ (leave it off when redrawing into the same `ax` again and again).
     """
     _check_net(net)
-    X = check_X(X, 2)
+    X = _check_plottable(check_X(X, 2))
     y = check_y(y, len(X))
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+    resolution = check_int(resolution, "resolution", minimum=2, maximum=MAX_RESOLUTION)
+    if resolution**2 * sum(net.sizes) > MAX_BATCH_VALUES:
+        raise ValueError(
+            f"resolution = {resolution} is too fine for a net of widths {net.sizes}: the grid's forward "
+            f"pass would hold more than lab._checks.MAX_BATCH_VALUES = {MAX_BATCH_VALUES:.0e} numbers"
+        )
     _check_title(title)
     colorbar = _check_bool(colorbar, "colorbar")
     _check_ax(ax)
@@ -189,10 +223,7 @@ def plot_probabilities(y_hat, y, ax=None, *, title: str | None = "Predicted prob
     y_hat (N, 1) or (N,) probabilities in [0, 1]; y (N, 1) or (N,) labels 0/1.
     A point is classified right when red sits below the line and blue above it.
     """
-    try:
-        y_hat = np.asarray(y_hat, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"y_hat must be an array of probabilities: {exc}") from None
+    y_hat = check_real_array(y_hat, "y_hat")
     if y_hat.ndim == 2 and y_hat.shape[1] == 1:
         y_hat = y_hat[:, 0]
     if y_hat.ndim != 1 or len(y_hat) == 0:

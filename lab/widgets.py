@@ -32,11 +32,24 @@ import ipywidgets
 import numpy as np
 
 from . import SEED
-from ._checks import check_int, check_lr, check_X, check_y
+from ._checks import (
+    MAX_NETWORKS,
+    check_choice,
+    check_finite_weights,
+    check_int,
+    check_lr,
+    check_real,
+    check_real_array,
+    check_run_size,
+    check_str,
+    check_X,
+    check_y,
+    show,
+)
 from .data import generate_linear, generate_xor_easy
 from .engine import DivergedError
 from .network import Network, train_many
-from .plotting import COLORS, plot_loss
+from .plotting import COLORS, _check_axes_list, plot_loss
 
 #: The data sets, and the epochs each starts with: enough for lr 0.8 to converge (with lab.SEED,
 #: XOR leaves the plateau near epoch 800; its loss is 0.0055 at 1000), few enough that a retrain
@@ -57,8 +70,7 @@ VERDICTS = ("converged", "plateau", "saturated", "stuck", "learning", "diverged"
 
 def load_data(data: str) -> tuple[np.ndarray, np.ndarray]:
     """The explorer's data: "xor" (the report's 21 points) or "linear" (100 points, seed lab.SEED)."""
-    if data not in DATASETS:
-        raise ValueError(f"data must be one of {DATASETS}, got {data!r}")
+    check_choice(data, "data", DATASETS)
     return generate_xor_easy() if data == "xor" else generate_linear(100, seed=SEED)
 
 
@@ -82,6 +94,28 @@ class Result:
     histories: np.ndarray
     verdicts: tuple[str, ...]  # the verdict of every seed, in the order of `seeds`
     networks: tuple[Network, ...]  # the trained networks, in the order of `seeds`
+
+    def __post_init__(self):
+        check_lr(self.lr)
+        check_choice(self.data, "data", DATASETS)
+        check_int(self.epochs, "epochs", minimum=1)
+        if not isinstance(self.seeds, tuple) or not self.seeds:
+            raise TypeError(f"seeds must be a non-empty tuple of integers, got {show(self.seeds)}")
+        for i, seed in enumerate(self.seeds):
+            check_int(seed, f"seeds[{i}]", minimum=0)
+        check_choice(self.verdict, "verdict", VERDICTS)
+        check_str(self.message, "message")
+        for name in ("loss", "accuracy", "saturation"):
+            check_real(getattr(self, name), name, finite=False)
+        if not isinstance(self.histories, np.ndarray) or self.histories.ndim != 2:
+            raise TypeError(f"histories must be a 2-D array (seeds, epochs), got {show(self.histories)}")
+        check_real_array(self.histories, "histories")
+        if not isinstance(self.verdicts, tuple) or not self.verdicts:
+            raise TypeError(f"verdicts must be a non-empty tuple of verdicts, got {show(self.verdicts)}")
+        for i, verdict in enumerate(self.verdicts):
+            check_choice(verdict, f"verdicts[{i}]", VERDICTS)
+        if not isinstance(self.networks, tuple) or not all(isinstance(n, Network) for n in self.networks):
+            raise TypeError(f"networks must be a tuple of lab.Network, got {show(self.networks)}")
 
     @property
     def converged(self) -> int:
@@ -119,14 +153,17 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a lab.Network, got {type(net).__name__}")
+    check_finite_weights([net], name=None)
     X = check_X(X, net.sizes[0])
     y = check_y(y, len(X))
-    history = np.asarray(history, dtype=np.float64)
+    history = check_real_array(history, "history")
     if history.ndim != 1 or len(history) == 0:
         raise ValueError(f"history must be 1-D with one loss per epoch (at least one), got {history.shape}")
+    if not np.isfinite(history).all():
+        raise ValueError("history must be finite: it holds NaN or inf")
     lr = check_lr(lr)
 
-    y_hat = net._forward(X)[-1]
+    y_hat = net.forward(X)
     loss, acc, epochs = float(history[-1]), net.accuracy(X, y), len(history)
     mean, spread, saturation = float(np.mean(y_hat)), float(np.ptp(y_hat)), _hidden_saturation(net, X)
     head = f"lr = {lr:.3g}:"
@@ -209,6 +246,7 @@ def train_band(
     X, y = load_data(data)
     epochs = DEFAULT_EPOCHS[data] if epochs is None else check_int(epochs, "epochs", minimum=1)
     seeds = _check_seeds(seeds)
+    check_run_size(len(seeds), epochs, len(X))
     nets = [Network(seed=s) for s in seeds]
     try:
         histories = train_many(nets, X, y, lr=lr, epochs=epochs, progress=False)
@@ -217,9 +255,14 @@ def train_band(
     return _outcome(nets, X, y, histories, lr, data, seeds)
 
 
-def _check_seeds(seeds) -> tuple[int, ...]:
+def _check_seeds(seeds, n_rates: int = 1) -> tuple[int, ...]:
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (Sequence, range)) or len(seeds) == 0:
-        raise TypeError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
+        raise TypeError(f"seeds must be a non-empty sequence of integers, got {show(seeds)}")
+    if len(seeds) * n_rates > MAX_NETWORKS:
+        raise ValueError(
+            f"seeds must be at most {MAX_NETWORKS // n_rates} for {n_rates} rate(s) (one network per rate "
+            f"and seed, lab._checks.MAX_NETWORKS = {MAX_NETWORKS}), got {len(seeds)}"
+        )
     return tuple(check_int(s, f"seeds[{i}]", minimum=0) for i, s in enumerate(seeds))
 
 
@@ -235,11 +278,14 @@ def compare_learning_rates(
     If some rate diverges, the rates are retrained one by one so that only it says so.
     """
     if isinstance(rates, (str, bytes)) or not isinstance(rates, Sequence) or len(rates) == 0:
-        raise TypeError(f"rates must be a non-empty sequence of learning rates, got {rates!r}")
+        raise TypeError(f"rates must be a non-empty sequence of learning rates, got {show(rates)}")
+    if len(rates) > MAX_NETWORKS:
+        raise ValueError(f"rates must hold at most {MAX_NETWORKS} learning rates, got {len(rates)}")
     rates = [check_lr(r, f"rates[{i}]") for i, r in enumerate(rates)]
     X, y = load_data(data)
     epochs = DEFAULT_EPOCHS[data] if epochs is None else check_int(epochs, "epochs", minimum=1)
-    seeds = _check_seeds(seeds)
+    seeds = _check_seeds(seeds, len(rates))
+    check_run_size(len(rates) * len(seeds), epochs, len(X))
 
     nets = [Network(seed=s) for _ in rates for s in seeds]
     try:
@@ -262,6 +308,7 @@ def plot_comparison(results: Sequence[Result], axes=None):
         raise TypeError("results must be a non-empty list of lab.widgets.Result")
     if not all(isinstance(r, Result) for r in results):
         raise TypeError("results must hold lab.widgets.Result objects (from compare_learning_rates)")
+    axes = _check_axes_list(axes, 2, "loss curves, final losses")
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -327,8 +374,7 @@ class LearningRateExplorer:
         n_seeds: int = 8,
         resolution: int = 60,
     ):
-        if data not in DATASETS:
-            raise ValueError(f"data must be one of {DATASETS}, got {data!r}")
+        check_choice(data, "data", DATASETS)
         lr = _check_range(lr, "lr", *LR_RANGE, float)
         epochs = (
             DEFAULT_EPOCHS[data] if epochs is None else _check_range(epochs, "epochs", *EPOCHS_RANGE, int)

@@ -82,9 +82,22 @@ def test_a_bad_argument_on_the_real_command_line_is_one_line_without_traceback()
     assert "Traceback" not in result.stderr
 
 
-def test_unwritable_plot_path_is_a_clean_error(tmp_path, capsys):
+def test_unwritable_plot_path_is_a_clean_error_before_any_training(tmp_path, capsys):
     bad = str(tmp_path / "no" / "such" / "dir.png")
-    status, _, err = run_here(capsys, "train", "xor", "--epochs", "1", "--plot", bad)
+    status, out, err = run_here(capsys, "train", "xor", "--epochs", "1", "--plot", bad)
+    assert status == 2 and out == ""  # refused before training: no log printed
+    assert err.startswith("python -m lab train: error: argument --plot: must be in an existing directory")
+    assert len(err.splitlines()) == 1, err
+
+
+def test_a_plot_that_cannot_be_written_is_a_clean_error(tmp_path, capsys, monkeypatch):
+    from matplotlib.figure import Figure
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")  # a disk full, a file locked, ...
+
+    monkeypatch.setattr(Figure, "savefig", refuse)
+    status, _, err = run_here(capsys, "train", "xor", "--epochs", "1", "--plot", str(tmp_path / "out.png"))
     assert status == 2
     assert err.startswith("python -m lab: error: cannot save --plot") and len(err.splitlines()) == 1, err
 

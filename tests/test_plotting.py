@@ -162,7 +162,7 @@ def test_plot_probabilities_places_each_point(xor):
         (lambda X, y, net: plot_decision_boundary("net", X, y), TypeError, "net"),
         (lambda X, y, net: plot_decision_boundary(lab.Network((3, 1), seed=0), X, y), ValueError, "net"),
         (lambda X, y, net: plot_decision_boundary(net, X, y, resolution=1), ValueError, "resolution"),
-        (lambda X, y, net: plot_decision_boundary(net, X, y, resolution=2.5), ValueError, "resolution"),
+        (lambda X, y, net: plot_decision_boundary(net, X, y, resolution=2.5), TypeError, "resolution"),
         (lambda X, y, net: plot_decision_boundary(net, X, y[:3]), ValueError, "y"),
         (lambda X, y, net: plot_decision_boundary(net, X, y, colorbar=1), TypeError, "colorbar"),
         (lambda X, y, net: plot_decision_boundary(net, X, y, title=0), TypeError, "title"),
