@@ -1,11 +1,12 @@
 """The file `Network.save` writes and `Network.load` reads, read strictly.
 
 The file is an uncompressed .npz (a zip of .npy arrays, as `numpy.savez` writes it) with exactly
-four members:
+five members:
 
-    format.npy      the string "lab.Network/1"                      shape (),  unicode
+    format.npy      the string "lab.Network/2"                      shape (),  unicode
     sizes.npy       the layer widths, inputs first                  shape (L,), integer
     activation.npy  the hidden layers' activation                   shape (),  unicode
+    loss.npy        the loss, "mse" or "bce"                        shape (),  unicode
     theta.npy       every layer's [W; b] block, flattened in order  shape (P,), float64
 
 `read` takes nothing on trust: before it allocates anything from a number in the file it
@@ -32,8 +33,8 @@ from numpy.lib import format as npy
 
 from ._checks import MAX_PARAMETERS
 
-FORMAT = "lab.Network/1"
-MEMBERS = ("format", "sizes", "activation", "theta")
+FORMAT = "lab.Network/2"
+MEMBERS = ("format", "sizes", "activation", "loss", "theta")
 _MAX_STRING = 64  # characters of the format and activation strings
 _MAX_LAYERS = MAX_PARAMETERS // 2 + 1  # every layer has at least 2 parameters
 _HEADER = 4096  # bytes of one member's magic string and .npy header, at most
@@ -41,6 +42,7 @@ _HEADER = 4096  # bytes of one member's magic string and .npy header, at most
 _MAX_MEMBER = {
     "format": _HEADER + 4 * _MAX_STRING,
     "activation": _HEADER + 4 * _MAX_STRING,
+    "loss": _HEADER + 4 * _MAX_STRING,
     "sizes": _HEADER + 8 * _MAX_LAYERS,
     "theta": _HEADER + 8 * MAX_PARAMETERS,
 }
@@ -52,7 +54,7 @@ class BadFile(ValueError):
     """The file is not one `Network.save` wrote; the message says what is wrong."""
 
 
-def write(path: str, sizes: tuple[int, ...], activation: str, theta: np.ndarray) -> None:
+def write(path: str, sizes: tuple[int, ...], activation: str, loss: str, theta: np.ndarray) -> None:
     """Write the file in memory first, then in one go: a failure leaves no half-written file."""
     buffer = io.BytesIO()
     np.savez(
@@ -60,14 +62,15 @@ def write(path: str, sizes: tuple[int, ...], activation: str, theta: np.ndarray)
         format=np.array(FORMAT),
         sizes=np.array(sizes, dtype=np.int64),
         activation=np.array(activation),
+        loss=np.array(loss),
         theta=np.asarray(theta, dtype=np.float64),
     )
     with open(path, "wb") as fh:
         fh.write(buffer.getvalue())
 
 
-def load(path: str, count_parameters) -> tuple[tuple[int, ...], str, np.ndarray]:
-    """(sizes, activation, theta) read from the file at `path`, checked; BadFile if anything is off.
+def load(path: str, count_parameters) -> tuple[tuple[int, ...], str, str, np.ndarray]:
+    """(sizes, activation, loss, theta) read from the file at `path`, checked; BadFile if anything is off.
 
     `count_parameters(sizes, activation)` validates the sizes and the activation (a ValueError or
     TypeError when they are bad) and returns how many parameters they give: the weights are read
@@ -150,14 +153,15 @@ def _read_zip(fh, size: int, count_parameters):
         sizes = _read_array(zf, by_name["sizes"], kinds="iu", ndim=1, max_len=_MAX_LAYERS)
         sizes = tuple(int(s) for s in sizes)
         activation = _read_string(zf, by_name["activation"])
+        loss = _read_string(zf, by_name["loss"])
         try:
-            count = count_parameters(sizes, activation)
+            count = count_parameters(sizes, activation, loss)
         except (TypeError, ValueError) as exc:
             raise BadFile(str(exc)) from None
         theta = _read_array(zf, by_name["theta"], kinds="f", ndim=1, itemsize=8, length=count)
     if not np.isfinite(theta).all():
         raise BadFile("its weights hold NaN or inf")
-    return sizes, activation, theta
+    return sizes, activation, loss, theta
 
 
 def _read_string(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:

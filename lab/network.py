@@ -388,7 +388,7 @@ class Network:
         path = check_path(path)
         check_finite_weights([self], name=None)
         try:
-            _netfile.write(path, self.sizes, self.activation, self._theta)
+            _netfile.write(path, self.sizes, self.activation, self.loss_name, self._theta)
         except OSError as exc:  # the same kind of OSError (IsADirectoryError, ...), naming the path
             raise OSError(exc.errno, f"path {path!r}: cannot write the network ({exc.strerror})") from None
 
@@ -405,15 +405,16 @@ class Network:
         if not os.path.exists(text):
             raise FileNotFoundError(f"path {text!r}: no such file")
 
-        def count_parameters(sizes, activation) -> int:
+        def count_parameters(sizes, activation, loss) -> int:
             activations.get(activation)
+            _check_choice(loss, "loss", LOSSES)
             return check_parameter_count(_check_sizes(sizes))
 
         try:
-            sizes, activation, theta = _netfile.load(text, count_parameters)
+            sizes, activation, loss, theta = _netfile.load(text, count_parameters)
         except _netfile.BadFile as exc:
             raise ValueError(f"path {text!r} is not a network saved by lab.Network.save: {exc}") from None
-        net = cls(sizes, activation, seed=0)
+        net = cls(sizes, activation, seed=0, loss=loss)
         net._theta[...] = theta
         return net
 

@@ -1069,9 +1069,10 @@ def arr_npy(a) -> bytes:
 def good_members(net: lab.Network | None = None) -> dict[str, bytes]:
     net = net or lab.Network(seed=0)
     return {
-        "format.npy": arr_npy(np.array("lab.Network/1")),
+        "format.npy": arr_npy(np.array("lab.Network/2")),
         "sizes.npy": arr_npy(np.array(net.sizes, dtype=np.int64)),
         "activation.npy": arr_npy(np.array(net.activation)),
+        "loss.npy": arr_npy(np.array(net.loss_name)),
         "theta.npy": arr_npy(net._theta),
     }
 
@@ -1130,8 +1131,8 @@ FILE_CASES = [
     ("truncated", GOOD[: len(GOOD) // 2], "not a zip archive"),
     ("truncated by one byte", GOOD[:-1], "not a zip archive"),
     ("a zip comment", zip_bytes(good_members(), comment=b"hello"), "not a zip archive"),
-    ("one extra member", zip_bytes(good_members() | {"extra.npy": arr_npy(np.zeros(1))}), "lists 5 members"),
-    ("a member missing", Z(activation=None), "lists 3 members"),
+    ("one extra member", zip_bytes(good_members() | {"extra.npy": arr_npy(np.zeros(1))}), "lists 6 members"),
+    ("a member missing", Z(activation=None), "lists 4 members"),
     (
         "a member renamed",
         zip_bytes(members_with(theta=None) | {"weights.npy": arr_npy(np.zeros(37))}),
@@ -1142,7 +1143,7 @@ FILE_CASES = [
         zip_bytes(list(members_with(theta=None).items()) + [("sizes.npy", b"x")]),
         "members are",
     ),
-    ("another npz", zip_bytes({f"{c}.npy": arr_npy(np.zeros(2)) for c in "abcd"}), "members are"),
+    ("another npz", zip_bytes({f"{c}.npy": arr_npy(np.zeros(2)) for c in "abcde"}), "members are"),
     ("stored data read as deflate", with_method(GOOD, zipfile.ZIP_DEFLATED), "error|CRC"),
     ("unknown compression 99", with_method(GOOD, 99), "compression method 99"),
     ("bzip2", with_method(GOOD, zipfile.ZIP_BZIP2), "compression method 12"),
@@ -1152,7 +1153,7 @@ FILE_CASES = [
         zip_bytes(members_with(format=arr_npy(np.array("torch/2")))),
         "format is 'torch/2'",
     ),
-    ("format as bytes", Z(format=arr_npy(np.array(b"lab.Network/1"))), "dtype |S13"),
+    ("format as bytes", Z(format=arr_npy(np.array(b"lab.Network/2"))), "dtype |S13"),
     (
         "format as a number",
         zip_bytes(members_with(format=arr_npy(np.array(1.0)))),

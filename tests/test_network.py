@@ -348,3 +348,12 @@ def test_weights_can_change_in_place_but_not_be_replaced():
         net.sizes = (2, 3, 1)
     with pytest.raises(AttributeError):
         net.activation = "relu"
+
+
+def test_save_and_load_keep_the_loss_and_the_weights(tmp_path):
+    net = lab.Network((2, 3, 1), "tanh", seed=4, loss="bce")
+    net.save(tmp_path / "net.npz")
+    back = lab.Network.load(tmp_path / "net.npz")
+    assert (back.sizes, back.activation, back.loss_name) == ((2, 3, 1), "tanh", "bce")
+    for a, b in zip(net.parameters(), back.parameters()):
+        np.testing.assert_array_equal(a, b)
