@@ -180,6 +180,42 @@ def test_diagnose_names_each_regime():
     # END SOLUTION ONLY
 
 
+def _flat_net(output: float, hidden_bias: float) -> lab.Network:
+    """A 2-4-4-1 net whose output is `output` at every point; its last hidden layer is σ(hidden_bias)."""
+    net = lab.Network(seed=0)
+    for p in net.parameters():
+        p[...] = 0.0
+    net.b[1][...] = hidden_bias
+    net.b[2][...] = np.log(output / (1 - output))  # σ⁻¹(output): W3 = 0, so ŷ = σ(b3) everywhere
+    return net
+
+
+def test_diagnose_tells_the_bugs_plateau_from_the_honest_one():
+    X, y = load_data("xor")
+    # the report's order at lr 0.8: ŷ ≈ 0.546 everywhere, layer 2 pinned near 1 (notebook 04)
+    bug = _flat_net(0.546, hidden_bias=5.0)
+    history = np.full(10, bug.loss(X, y))
+    assert history[-1] == pytest.approx(0.127, abs=5e-4)
+    verdict, message = diagnose(bug, X, y, history, lr=0.8)
+    assert verdict == "bug plateau"
+    assert "pinned near 1" in message and "suspect the update order" in message and "0.1247" in message
+    # the honest plateau at the same rate: ŷ ≈ 0.49 everywhere, layer 2 free
+    honest = _flat_net(0.489, hidden_bias=-1.0)
+    verdict, message = diagnose(honest, X, y, np.full(10, honest.loss(X, y)), lr=0.8)
+    assert verdict == "plateau" and "update order" not in message and "more epochs" in message
+    # the level alone does not decide: an honest plateau can sit at 0.127 too (ŷ ≈ 0.55 at a large
+    # rate), and the bug's mark is the pinned layer
+    high = _flat_net(0.546, hidden_bias=-1.0)
+    assert diagnose(high, X, y, np.full(10, high.loss(X, y)), lr=3)[0] == "plateau"
+    # a layer pinned near 1 at one point only is not the bug's mark
+    almost = _flat_net(0.546, hidden_bias=5.0)
+    almost.W[1][...] = 0.0
+    almost.W[0][0, :] = 20.0  # h1 large where x1 is large ...
+    almost.W[1][:, 0] = -8.0  # ... which pulls unit 0 of layer 2 down there
+    assert almost._forward(X)[-2].min() < widgets.PINNED
+    assert diagnose(almost, X, y, np.full(10, almost.loss(X, y)), lr=0.8)[0] == "plateau"
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
