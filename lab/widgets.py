@@ -377,7 +377,7 @@ class LearningRateExplorer:
             value=seed, min=SEED_RANGE[0], max=SEED_RANGE[1], description="seed", continuous_update=False
         )
         self.status = ipywidgets.HTML(layout=ipywidgets.Layout(width="300px"))
-        self.plot = ipywidgets.Output(layout=ipywidgets.Layout(min_height="300px", min_width="640px"))
+        self.plot = ipywidgets.Output(layout=ipywidgets.Layout(min_height="340px", min_width="800px"))
         self.lr.add_class("lab-lr-slider")
         self.status.add_class("lab-status")
         self.plot.add_class("lab-plot")
@@ -474,16 +474,17 @@ class _Canvas:
 
     Left, the loss per epoch on a log scale: the first seed's curve over the band
     (min to max) of all seeds, and the 0.125 plateau dotted. Right, the first seed's
-    probability of label 1 over the square, its ŷ = 0.5 contour and the points (red 0,
-    blue 1). Fresh axes would cost ~0.3 s of tick layout per redraw; reused ones do not.
+    probability of label 1 over the square (its colour bar beside it), its ŷ = 0.5 contour
+    and the points (red 0, blue 1). Fresh axes would cost ~0.3 s of tick layout per redraw;
+    reused ones do not.
     """
 
     def __init__(self):
         from matplotlib import ticker
         from matplotlib.figure import Figure
 
-        self.fig = fig = Figure(figsize=(8, 3.3), dpi=80)
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9, wspace=0.25)
+        self.fig = fig = Figure(figsize=(10, 4.2), dpi=80)  # 800 x 336 pixels
+        fig.subplots_adjust(left=0.08, right=0.93, bottom=0.13, top=0.92, wspace=0.2)
         self.ax_loss, self.ax_boundary = fig.subplots(1, 2, width_ratios=(1.4, 1))
         ax = self.ax_loss
         ax.set_yscale("log")
@@ -508,8 +509,9 @@ class _Canvas:
             alpha=0.35,
             interpolation="bilinear",
         )
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        fig.colorbar(self.image, ax=ax, label="ŷ = P(label 1)", fraction=0.08, pad=0.03)
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
         self.contour = None
         self.points = []
 

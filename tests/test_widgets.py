@@ -38,7 +38,7 @@ def test_the_default_explorer_shows_the_reports_rate_converging():
     assert "lr = 0.8:" in explorer.status.value and "converges" in explorer.status.value
     (out,) = explorer.plot.outputs
     assert base64.b64decode(out["data"]["image/png"]) == explorer.png
-    assert png_size(explorer.png) == (640, 264)
+    assert png_size(explorer.png) == (800, 336)
     assert explorer.seconds > 0
 
 
@@ -85,7 +85,7 @@ def test_a_diverging_run_is_a_message_not_an_exception(monkeypatch):
     assert r.verdict == "diverged" and r.verdicts == ("diverged", "diverged")
     assert math.isnan(r.loss) and math.isnan(r.accuracy)
     assert "lr = 5: diverged" in explorer.status.value and "too large" in explorer.status.value
-    assert png_size(explorer.png) == (640, 264)  # still drawn: the boundary of the last finite weights
+    assert png_size(explorer.png) == (800, 336)  # still drawn: the boundary of the last finite weights
 
 
 def test_an_error_in_the_callback_is_shown_as_a_message(monkeypatch):
