@@ -113,7 +113,8 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
 
     X (N, 2), y (N, 1) labels 0/1, history (epochs,) its loss after each epoch.
     Verdicts, tried in this order: "converged" (loss < 0.01, accuracy >= 99%),
-    "plateau" (every output ≈ 0.5, loss near 0.125: the rate is too small for the epochs),
+    "plateau" (every output ≈ 0.5, loss near 0.125: below lr 1 the rate is too small for the
+    epochs; above, more epochs, or a smaller rate if the output saturates first),
     "bug plateau" (the same, but every sigmoid of the last hidden layer pinned near 1 on every
     point, so that the output weights act as biases: the plateau of the report's update order,
     0.127 with ŷ ≈ 0.55 at lr 0.8 where the honest one is 0.1248 with ŷ ≈ 0.49; suspect the
@@ -139,17 +140,23 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
     if loss < CONVERGED_LOSS and acc >= CONVERGED_ACCURACY:
         return "converged", f"{head} converges — {tail}."
     if spread < 0.2 and abs(mean - 0.5) < 0.15 and loss > 0.1:
+        best = float(np.mean(0.5 * (y - y.mean()) ** 2))  # the best constant output's loss
         if net.activation == "sigmoid" and net.n_layers > 1 and net._forward(X)[-2].min() > PINNED:
-            best = float(np.mean(0.5 * (y - y.mean()) ** 2))  # the best constant output's loss
             return "bug plateau", (
                 f"{head} stays on a plateau at {loss:.4g} (the best constant output gives {best:.4g}) — "
                 f"every output is ≈ {mean:.2f} and every sigmoid of the last hidden layer is pinned near 1, "
                 f"so the output weights act as one more bias: {tail}. That is the plateau of the report's "
                 "update order (notebook 04): suspect the update order before the rate."
             )
-        return "plateau", (
-            f"{head} stays on the {PLATEAU} plateau — every output is ≈ {mean:.2f}, {tail}. "
+        advice = (
             f"The rate is too small for {epochs} epochs: more epochs or a larger rate will leave it."
+            if lr < 1
+            else "More epochs will leave it, unless the rate is so large that the output sigmoid "
+            "saturates first (notebook 05): then a smaller one."
+        )
+        return (
+            "plateau",
+            f"{head} stays on the {PLATEAU} plateau — every output is ≈ {mean:.2f}, {tail}. {advice}",
         )
     if spread < 0.2:  # every output the same, far from 0.5: the output sigmoid is pinned at 0 or 1
         return "saturated", (
