@@ -13,13 +13,14 @@ Shapes are row-major everywhere: a batch `X` is (N, D), a weight `W` is
     db    = delta summed over the batch                       (fan_out,)
 
 The output unit is always a sigmoid, read as the probability of label 1; the
-loss is the report's squared error, averaged over the batch:
-L = mean over samples of ½(y − ŷ)².
+loss is the report's squared error, averaged over the batch,
+L = mean over samples of ½(y − ŷ)²  (loss="mse"), or the cross-entropy
+L = mean of −[y log ŷ + (1 − y) log(1 − ŷ)]  (loss="bce", one of the lab's extras).
 
-Left out on purpose, to keep the core small: mini-batches, momentum and other
-optimisers, regularisation, other losses, more than one output unit.
-`fit` runs the report's per-sample SGD through the fast loop in `lab.engine`;
-tests prove it equals `gradients` applied point by point.
+Left out on purpose, to keep the core small: mini-batches, regularisation, more
+than one output unit. `fit` and `train_many` run per-sample training through
+`lab.engine` (a compiled twin of this class, or this class's own methods); tests
+prove the two train alike.
 """
 
 from __future__ import annotations
@@ -31,11 +32,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations
-from ._checks import check_lr, check_seed, check_X, check_y
+from . import activations, engine
+from ._checks import check_int, check_lr, check_seed, check_X, check_y
 from .activations import _sigmoid_grad, sigmoid  # noqa: F401 (unused in the students' release)
 
 _FILE_FORMAT = "lab.Network/1"
+LOSSES = ("mse", "bce")
+INITS = ("glorot", "uniform", "normal")
+ORDERS = ("correct", "report")
+# Runs with at least this many single-sample updates show a progress bar (progress=None).
+_PROGRESS_UPDATES = 20_000_000
 
 
 def _check_sizes(sizes) -> tuple[int, ...]:
@@ -66,21 +72,32 @@ class Network:
     sizes : layer widths, inputs first; the default (2, 4, 4, 1) is the report's net.
     activation : the hidden layers' activation, one of "sigmoid", "tanh", "relu",
         "identity" (the output unit is always a sigmoid).
-    seed : seeds the Glorot-uniform initialisation; the same seed gives the same
-        weights, always. None draws fresh entropy.
+    seed : seeds the initial weights; the same seed gives the same weights, always.
+        None draws fresh entropy.
+    loss : "mse", the report's ½(y − ŷ)², or "bce", the cross-entropy.
+    init : "glorot" (Glorot-uniform, W ~ U(−u, u), u = √6/√(fan_in + fan_out)), or the
+        naive "uniform" U(−1, 1) or "normal" N(0, 1), for the lab's comparison. Biases start at 0.
 
     Each layer's `W` (fan_in, fan_out) and `b` (fan_out,) are views into one flat
     parameter vector, so `parameters()` hands out the live arrays.
     """
 
     def __init__(
-        self, sizes: Sequence[int] = (2, 4, 4, 1), activation: str = "sigmoid", seed: int | None = None
+        self,
+        sizes: Sequence[int] = (2, 4, 4, 1),
+        activation: str = "sigmoid",
+        seed: int | None = None,
+        *,
+        loss: str = "mse",
+        init: str = "glorot",
     ):
         sizes = _check_sizes(sizes)
         f, df = activations.get(activation)
         seed = check_seed(seed)
+        _check_choice(loss, "loss", LOSSES)
+        _check_choice(init, "init", INITS)
 
-        self._sizes, self._activation = sizes, activation
+        self._sizes, self._activation, self._loss_name = sizes, activation, loss
         self._f, self._df = f, df
 
         # One flat vector holds every layer's [W; b] block, each (fan_in + 1, fan_out).
@@ -98,11 +115,17 @@ class Network:
 
         rng = np.random.default_rng(seed)
         for W in self.W:
-            u = glorot_bound(*W.shape)
-            W[...] = rng.uniform(-u, u, size=W.shape)
+            if init == "glorot":
+                u = glorot_bound(*W.shape)
+                W[...] = rng.uniform(-u, u, size=W.shape)
+            elif init == "uniform":
+                W[...] = rng.uniform(-1.0, 1.0, size=W.shape)
+            else:
+                W[...] = rng.normal(0.0, 1.0, size=W.shape)
 
     def __repr__(self) -> str:
-        return f"Network(sizes={self.sizes}, activation={self.activation!r})"
+        extra = "" if self.loss_name == "mse" else f", loss={self.loss_name!r}"
+        return f"Network(sizes={self.sizes}, activation={self.activation!r}{extra})"
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -113,6 +136,11 @@ class Network:
     def activation(self) -> str:
         """The hidden layers' activation."""
         return self._activation
+
+    @property
+    def loss_name(self) -> str:
+        """The loss: "mse" (½(y − ŷ)², the report's) or "bce" (cross-entropy)."""
+        return self._loss_name
 
     @property
     def n_layers(self) -> int:
@@ -126,7 +154,7 @@ class Network:
 
     def copy(self) -> Network:
         """An independent network with the same sizes, activation and weights."""
-        other = Network(self.sizes, self.activation, seed=0)
+        other = Network(self.sizes, self.activation, seed=0, loss=self.loss_name)
         other._theta[...] = self._theta
         return other
 
@@ -156,12 +184,17 @@ class Network:
         return (self.forward(X) > 0.5).astype(int)
 
     def loss(self, X, y) -> float:
-        """Mean over the batch of ½(y − ŷ)² for X (N, D), y (N, 1) or (N,)."""
+        """The mean loss over the batch X (N, D), y (N, 1) or (N,): ½(y − ŷ)², or the cross-entropy."""
         X = check_X(X, self.sizes[0])
         y = check_y(y, len(X))
         return self._loss(X, y)
 
     def _loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        if self.loss_name == "bce":
+            # −[y log σ(h) + (1 − y) log(1 − σ(h))] = log(1 + e^h) − y·h, with e^h never overflowing
+            ps = self._forward(X)
+            h = ps[-2] @ self.W[-1] + self.b[-1]  # the output's pre-activation  (N, 1)
+            return float(np.mean(np.maximum(h, 0.0) + np.log1p(np.exp(-np.abs(h))) - y * h))
         y_hat = self._forward(X)[-1]
         return float(np.mean(0.5 * (y - y_hat) ** 2))
 
@@ -180,10 +213,15 @@ class Network:
         # TASK: signal δ = ∂L/∂h (mind the 1/N of the mean and the output sigmoid's σ'); per layer,
         # TASK: dW = p_prevᵀ δ and db = δ summed over the batch; then propagate δ to the layer below
         # TASK: through Wᵀ and that layer's f' (self._df reads it off p). Change no weight here.
+        # TASK: (Extra: for self.loss_name == "bce", the cross-entropy, δ = (ŷ − y)/N: σ' cancels.)
         y_hat = ps[-1]
         n = len(y)
-        # L = mean ½(y − ŷ)²  ⇒  ∂L/∂ŷ = (ŷ − y)/N; the output unit is a sigmoid: ∂ŷ/∂h = ŷ(1 − ŷ)
-        delta = (y_hat - y) / n * _sigmoid_grad(y_hat)
+        if self.loss_name == "bce":
+            # L = mean −[y log ŷ + (1 − y) log(1 − ŷ)]  ⇒  ∂L/∂h = (ŷ − y)/N: σ'(h) cancels
+            delta = (y_hat - y) / n
+        else:
+            # L = mean ½(y − ŷ)²  ⇒  ∂L/∂ŷ = (ŷ − y)/N; the output unit is a sigmoid: ∂ŷ/∂h = ŷ(1 − ŷ)
+            delta = (y_hat - y) / n * _sigmoid_grad(y_hat)
         grads = []
         for layer in reversed(range(self.n_layers)):
             p_prev = ps[layer]
@@ -224,6 +262,27 @@ class Network:
             param -= lr * grad
         # END SOLUTION
 
+    def _report_step(self, X: np.ndarray, y: np.ndarray, lr: float) -> None:
+        """The report's update order, kept to teach its bug (`fit(..., order="report")`).
+
+        Each layer is updated as soon as its gradient is known, from the output down, and the
+        error signal then goes down through the *updated* weights: δ_{l−1} uses W_l − lr·dW_l,
+        not W_l. That is not the gradient of anything; notebook 04 shows what it does.
+        """
+        # BEGIN SOLUTION: _report_step(X, y, lr) (an extra, for notebook 04): the report's wrong order.
+        # TASK: From the output layer down: compute the layer's dW, db from its δ, update W and b
+        # TASK: in place at once, then propagate δ to the layer below through the updated W.
+        ps = self._forward(X)
+        y_hat, n = ps[-1], len(y)
+        delta = (y_hat - y) / n if self.loss_name == "bce" else (y_hat - y) / n * _sigmoid_grad(y_hat)
+        for layer in reversed(range(self.n_layers)):
+            p_prev = ps[layer]
+            self.W[layer][...] -= lr * (p_prev.T @ delta)  # updated now, before δ goes down
+            self.b[layer][...] -= lr * delta.sum(axis=0)
+            if layer > 0:
+                delta = self._df(p_prev) * (delta @ self.W[layer].T)  # the bug: W_l is the new one
+        # END SOLUTION
+
     # ---------------------------------------------------------------- training
     def fit(
         self,
@@ -232,23 +291,27 @@ class Network:
         lr: float = 0.8,
         epochs: int = 1000,
         *,
+        optimizer: str = "sgd",
+        order: str = "correct",
         log_every: int | None = None,
         progress: bool | None = None,
     ) -> np.ndarray:
-        """Per-sample SGD, the report's way; returns the loss after each epoch, (epochs,).
+        """Per-sample training, the report's way; returns the loss after each epoch, (epochs,).
 
-        Each point of X in order does forward, backward and one update at
-        learning rate `lr`; one pass over all points is one epoch. With
-        `log_every=k`, prints `epoch: k loss: 0.1248` every k epochs. A progress
-        bar (tqdm) shows on long runs, or as `progress` says.
+        Each point of X in order does forward, backward and one update at learning rate
+        `lr`; one pass over all points is one epoch. `optimizer` is "sgd" (θ ← θ − lr·g),
+        or one of the lab's extras "momentum" and "adam" (`lab.optimizers`), whose state
+        starts afresh in every call. `order="report"` trains with the report's bug (SGD
+        only): see `_report_step`. With `log_every=k`, prints `epoch: k loss: 0.1248`
+        every k epochs. A progress bar (tqdm) shows on long runs, or as `progress` says.
 
-        If the numbers stop being finite, raises `lab.engine.DivergedError`
-        naming the learning rate, and leaves the weights as they were after
-        the last finite epoch.
+        If a loss or weight stops being finite, raises `lab.DivergedError` naming the
+        learning rate and the epoch, and leaves the weights as they were after the last
+        finite epoch.
         """
-        from .engine import train_many
-
-        return train_many([self], X, y, lr=lr, epochs=epochs, log_every=log_every, progress=progress)[0]
+        return train_many(
+            [self], X, y, lr, epochs, optimizer=optimizer, order=order, log_every=log_every, progress=progress
+        )[0]
 
     # ------------------------------------------------------------- save, load
     def save(self, path) -> None:
@@ -298,3 +361,102 @@ class Network:
             raise ValueError(f"{bad} (its weights do not fit sizes {sizes})")
         net._theta[...] = theta
         return net
+
+
+def _check_choice(value, name: str, choices: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
+def _check_networks(networks) -> list[Network]:
+    if isinstance(networks, Network) or not isinstance(networks, Sequence) or len(networks) == 0:
+        raise TypeError("networks must be a non-empty list of lab.Network")
+    for net in networks:
+        if not isinstance(net, Network):
+            raise TypeError(f"networks must hold lab.Network objects, got {type(net).__name__}")
+    first = networks[0]
+    for net in networks[1:]:
+        if (net.sizes, net.activation, net.loss_name) != (first.sizes, first.activation, first.loss_name):
+            raise ValueError(
+                f"networks must share sizes, activation and loss to train together, got {first!r} and {net!r}"
+            )
+    if len({id(net) for net in networks}) != len(networks):
+        raise ValueError("networks must be distinct objects (the same network appears twice)")
+    for k, net in enumerate(networks):
+        for name, arrays in (("W", net.W), ("b", net.b)):
+            for l, a in enumerate(arrays, start=1):
+                if not np.isfinite(a).all():
+                    raise ValueError(
+                        f"networks[{k}] has a non-finite weight in {name}{l} before training "
+                        "(set by hand?): training needs finite weights"
+                    )
+    return list(networks)
+
+
+def _check_lrs(lr, k: int) -> np.ndarray:
+    if isinstance(lr, (str, bytes)) or not isinstance(lr, (Sequence, np.ndarray)) or np.ndim(lr) == 0:
+        return np.full(k, check_lr(lr))
+    if np.ndim(lr) != 1 or len(lr) != k:
+        raise ValueError(f"lr must give one learning rate per network: {k} networks, {len(lr)} rates")
+    return np.array([check_lr(v, f"lr[{i}]") for i, v in enumerate(lr)])
+
+
+def train_many(
+    networks,
+    X,
+    y,
+    lr=0.8,
+    epochs: int = 1000,
+    *,
+    optimizer: str = "sgd",
+    order: str = "correct",
+    log_every: int | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
+    """Train K networks of one shape on the same (X, y), each as `Network.fit` would alone.
+
+    The compiled engine trains them in parallel over the machine's cores; each network
+    ends bit for bit as if trained alone.
+
+    Parameters
+    ----------
+    networks : list of K `lab.Network` with equal sizes, activation and loss.
+    X : (N, D) inputs; y : (N, 1) or (N,) labels 0/1.
+    lr : one learning rate for all, or a sequence of K (one per network).
+    epochs : number of passes over the data (>= 0).
+    optimizer, order : as for `Network.fit`.
+    log_every : print `epoch: E loss: L` every that many epochs (single network only).
+    progress : show a tqdm progress bar; None shows it for long runs.
+
+    Returns the loss over the whole set after each epoch, shape (K, epochs).
+    Raises `DivergedError`, naming the learning rate and the epoch, if a loss or weight
+    stops being finite; every network then keeps its weights of the last finite epoch.
+    """
+    networks = _check_networks(networks)
+    X = check_X(X, networks[0].sizes[0])
+    y = check_y(y, len(X))
+    lrs = _check_lrs(lr, len(networks))
+    epochs = check_int(epochs, "epochs", minimum=0)
+    _check_choice(optimizer, "optimizer", engine.optimizers.NAMES)
+    _check_choice(order, "order", ORDERS)
+    if order == "report" and optimizer != "sgd":
+        raise ValueError(
+            f"order='report' is the report's SGD bug: it needs optimizer='sgd', got {optimizer!r}"
+        )
+    if log_every is not None:
+        log_every = check_int(log_every, "log_every", minimum=1)
+        if len(networks) != 1:
+            raise ValueError(f"log_every works with a single network; got {len(networks)} networks")
+    if progress is not None and not isinstance(progress, bool):
+        raise TypeError(f"progress must be True, False or None, got {progress!r}")
+    if progress is None:
+        progress = epochs * len(X) * len(networks) >= _PROGRESS_UPDATES
+
+    history = engine.train(
+        networks, X, y[:, 0].copy(), lrs, epochs, optimizer=optimizer, order=order, progress=progress
+    )
+    if log_every is not None:
+        for epoch in range(log_every, epochs + 1, log_every):
+            print(f"epoch: {epoch} loss: {history[0, epoch - 1]:.4g}")
+    return history

@@ -34,8 +34,8 @@ import numpy as np
 from . import SEED
 from ._checks import check_int, check_lr, check_X, check_y
 from .data import generate_linear, generate_xor_easy
-from .engine import DivergedError, train_many
-from .network import Network
+from .engine import DivergedError
+from .network import Network, train_many
 from .plotting import COLORS, plot_loss
 
 #: The data sets, and the epochs each starts with: enough for lr 0.8 to converge (with lab.SEED,
@@ -367,7 +367,7 @@ class LearningRateExplorer:
             step=0.05,
             description="lr",
             readout_format=".3g",
-            continuous_update=False,
+            continuous_update=True,  # retrains while the slider moves: a retrain + redraw takes ~0.1 s
         )
         self.epochs = ipywidgets.IntSlider(
             value=epochs,
@@ -398,6 +398,8 @@ class LearningRateExplorer:
         self.result: Result | None = None
         self.png: bytes = b""  # the figure last drawn, as PNG
         self.seconds: float = math.nan  # how long the last retrain + redraw took
+        self.train_seconds: float = math.nan  # ... of which training the band
+        self.draw_seconds: float = math.nan  # ... and drawing the figure
         self._canvas = _Canvas()
         self._quiet = False
         for control in (self.lr, self.epochs, self.data, self.seed):
@@ -455,11 +457,15 @@ class LearningRateExplorer:
         """The real callback: train the band of seeds, judge it, redraw, set the status."""
         lr, data, epochs, seed = self.lr.value, self.data.value, self.epochs.value, self.seed.value
         seeds = range(seed, seed + self.n_seeds)
+        start = time.perf_counter()
         result = train_band(lr, data, epochs, seeds)
+        self.train_seconds = time.perf_counter() - start
         self.result = result
         self.status.value = f"<p><b>{result.verdict}</b></p><p>{html.escape(result.message)}</p>"
         X, y = load_data(data)
+        start = time.perf_counter()
         self.png = self._canvas.draw(result, X, y, self.resolution)
+        self.draw_seconds = time.perf_counter() - start
         # Set the Output's `outputs` rather than `with self.plot: clear_output(wait=True); display(...)`:
         # that capture is done by the front end, so headless (nbval, or a later cell moving the
         # slider) the figure would land in whichever cell caused the change. One assignment also

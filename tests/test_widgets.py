@@ -50,13 +50,9 @@ def test_moving_the_slider_retrains_and_redraws_at_once():
     assert r.lr == 0.001 and r.verdict == "plateau" and r.loss == pytest.approx(0.125, abs=0.002)
     assert "lr = 0.001:" in explorer.status.value and "plateau" in explorer.status.value
     assert explorer.png != first
-    explorer.lr.value = 10
-    assert "lr = 10:" in explorer.status.value
-    # BEGIN SOLUTION ONLY
-    # At lr = 10 training is chaotic: which regime seed 2 ends in depends on the last bits of
-    # the arithmetic, so the students' release (trained by their own code) does not check it.
-    assert explorer.result.verdict == "saturated" and "saturate" in explorer.status.value
-    # END SOLUTION ONLY
+    explorer.lr.value = 0.8
+    assert "lr = 0.8:" in explorer.status.value
+    assert explorer.result.verdict == "converged" and "converges" in explorer.status.value
 
 
 def test_epochs_seed_and_data_controls_retrain(monkeypatch):
@@ -175,8 +171,8 @@ def test_diagnose_names_each_regime():
 
     assert train_band(0.8, "xor", 1000).verdict == "converged"
     # BEGIN SOLUTION ONLY
-    hot = train_band(10, "xor", 1000)  # chaotic: not checked in the students' release (see above)
-    assert hot.verdict == "saturated" and hot.saturation >= 0.5
+    hot = train_band(50, "xor", 1000)  # chaotic: not checked in the students' release (see above)
+    assert hot.verdict == "saturated" and "saturates" in hot.message
     # END SOLUTION ONLY
 
 
