@@ -10,7 +10,7 @@ and training stalls. Each outcome is named in a plain sentence, never a tracebac
   retrains synchronously and updates `explorer.status` and `explorer.result`.
 * `compare_learning_rates` / `plot_comparison` — the same comparison for several rates
   at once (rates × seeds in one `train_many` call), as a static figure.
-* `diagnose` — the verdict on one trained network: converged, plateau, saturated, ...
+* `diagnose` — the verdict on one trained network: converged, plateau, bug plateau, saturated, ...
 
 The net is always the report's 2-4-4-1 sigmoid net. The data are the report's: the
 21 XOR points, or 100 linear points drawn with `lab.SEED`; the seed control seeds
@@ -64,8 +64,9 @@ PLATEAU = 0.125  # ½ (y − 0.5)² for every point: the loss when every output 
 CONVERGED_LOSS = 0.01  # converged: loss below this and accuracy >= CONVERGED_ACCURACY
 CONVERGED_ACCURACY = 0.99
 SATURATED = 0.01  # a hidden sigmoid is saturated where σ'(h) = p(1 − p) < this (p < 0.0101 or > 0.9899)
+PINNED = 0.9  # the report's bug pins every sigmoid of the last hidden layer above this (notebook 04)
 
-VERDICTS = ("converged", "plateau", "saturated", "stuck", "learning", "diverged", "error")
+VERDICTS = ("converged", "plateau", "bug plateau", "saturated", "stuck", "learning", "diverged", "error")
 
 
 def load_data(data: str) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +147,12 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
 
     X (N, 2), y (N, 1) labels 0/1, history (epochs,) its loss after each epoch.
     Verdicts, tried in this order: "converged" (loss < 0.01, accuracy >= 99%),
-    "plateau" (every output ≈ 0.5, loss near 0.125: the rate is too small),
+    "plateau" (every output ≈ 0.5, loss near 0.125: below lr 1 the rate is too small for the
+    epochs; above, more epochs, or a smaller rate if the output saturates first),
+    "bug plateau" (the same, but every sigmoid of the last hidden layer pinned near 1 on every
+    point, so that the output weights act as biases: the plateau of the report's update order,
+    0.127 with ŷ ≈ 0.55 at lr 0.8 where the honest one is 0.1248 with ŷ ≈ 0.49; suspect the
+    update order first),
     "saturated" (the output sigmoid, or most hidden ones, pinned at 0 or 1: the rate
     is too large), "learning" (the loss fell by more than 1% over the last fifth of
     the epochs), "stuck" (it settled in a local minimum).
@@ -171,9 +177,23 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
     if loss < CONVERGED_LOSS and acc >= CONVERGED_ACCURACY:
         return "converged", f"{head} converges — {tail}."
     if spread < 0.2 and abs(mean - 0.5) < 0.15 and loss > 0.1:
-        return "plateau", (
-            f"{head} stays on the {PLATEAU} plateau — every output is ≈ {mean:.2f}, {tail}. "
-            f"The rate is too small for {epochs} epochs: the report's “my learning rate is too small”."
+        best = float(np.mean(0.5 * (y - y.mean()) ** 2))  # the best constant output's loss
+        if net.activation == "sigmoid" and net.n_layers > 1 and net._forward(X)[-2].min() > PINNED:
+            return "bug plateau", (
+                f"{head} stays on a plateau at {loss:.4g} (the best constant output gives {best:.4g}) — "
+                f"every output is ≈ {mean:.2f} and every sigmoid of the last hidden layer is pinned near 1, "
+                f"so the output weights act as one more bias: {tail}. That is the plateau of the report's "
+                "update order (notebook 04): suspect the update order before the rate."
+            )
+        advice = (
+            f"The rate is too small for {epochs} epochs: more epochs or a larger rate will leave it."
+            if lr < 1
+            else "More epochs will leave it, unless the rate is so large that the output sigmoid "
+            "saturates first (notebook 05): then a smaller one."
+        )
+        return (
+            "plateau",
+            f"{head} stays on the {PLATEAU} plateau — every output is ≈ {mean:.2f}, {tail}. {advice}",
         )
     if spread < 0.2:  # every output the same, far from 0.5: the output sigmoid is pinned at 0 or 1
         return "saturated", (
@@ -410,7 +430,7 @@ class LearningRateExplorer:
             value=seed, min=SEED_RANGE[0], max=SEED_RANGE[1], description="seed", continuous_update=False
         )
         self.status = ipywidgets.HTML(layout=ipywidgets.Layout(width="300px"))
-        self.plot = ipywidgets.Output(layout=ipywidgets.Layout(min_height="300px", min_width="640px"))
+        self.plot = ipywidgets.Output(layout=ipywidgets.Layout(min_height="340px", min_width="800px"))
         self.lr.add_class("lab-lr-slider")
         self.status.add_class("lab-status")
         self.plot.add_class("lab-plot")
@@ -513,16 +533,17 @@ class _Canvas:
 
     Left, the loss per epoch on a log scale: the first seed's curve over the band
     (min to max) of all seeds, and the 0.125 plateau dotted. Right, the first seed's
-    probability of label 1 over the square, its ŷ = 0.5 contour and the points (red 0,
-    blue 1). Fresh axes would cost ~0.3 s of tick layout per redraw; reused ones do not.
+    probability of label 1 over the square (its colour bar beside it), its ŷ = 0.5 contour
+    and the points (red 0, blue 1). Fresh axes would cost ~0.3 s of tick layout per redraw;
+    reused ones do not.
     """
 
     def __init__(self):
         from matplotlib import ticker
         from matplotlib.figure import Figure
 
-        self.fig = fig = Figure(figsize=(8, 3.3), dpi=80)
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9, wspace=0.25)
+        self.fig = fig = Figure(figsize=(10, 4.2), dpi=80)  # 800 x 336 pixels
+        fig.subplots_adjust(left=0.08, right=0.93, bottom=0.13, top=0.92, wspace=0.2)
         self.ax_loss, self.ax_boundary = fig.subplots(1, 2, width_ratios=(1.4, 1))
         ax = self.ax_loss
         ax.set_yscale("log")
@@ -547,8 +568,9 @@ class _Canvas:
             alpha=0.35,
             interpolation="bilinear",
         )
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        fig.colorbar(self.image, ax=ax, label="ŷ = P(label 1)", fraction=0.08, pad=0.03)
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
         self.contour = None
         self.points = []
 

@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 _LONGEST_FIRST = [
     "tests/test_grading.py",  # the grader, run dozens of times; one background run grades the notebooks
     "tests/test_browser.py",  # JupyterLab in Chromium
+    "notebooks/06_experiments.ipynb",
     "notebooks/05_learning_rate_sliders.ipynb",
     "notebooks/04_train_xor.ipynb",
     "notebooks/03_train_linear.ipynb",

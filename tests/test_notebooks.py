@@ -24,6 +24,7 @@ EXPECTED = [
     "03_train_linear.ipynb",
     "04_train_xor.ipynb",
     "05_learning_rate_sliders.ipynb",
+    "06_experiments.ipynb",
 ]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -138,7 +139,7 @@ def missing_notebooks(names) -> list[str]:
 
 
 # -------------------------------------------------------------------------- the committed notebooks
-def test_all_five_numbered_notebooks_exist():
+def test_all_six_numbered_notebooks_exist():
     assert missing_notebooks(p.name for p in NOTEBOOKS.glob("*.ipynb")) == []
 
 

@@ -38,7 +38,7 @@ def test_the_default_explorer_shows_the_reports_rate_converging():
     assert "lr = 0.8:" in explorer.status.value and "converges" in explorer.status.value
     (out,) = explorer.plot.outputs
     assert base64.b64decode(out["data"]["image/png"]) == explorer.png
-    assert png_size(explorer.png) == (640, 264)
+    assert png_size(explorer.png) == (800, 336)
     assert explorer.seconds > 0
 
 
@@ -81,7 +81,7 @@ def test_a_diverging_run_is_a_message_not_an_exception(monkeypatch):
     assert r.verdict == "diverged" and r.verdicts == ("diverged", "diverged")
     assert math.isnan(r.loss) and math.isnan(r.accuracy)
     assert "lr = 5: diverged" in explorer.status.value and "too large" in explorer.status.value
-    assert png_size(explorer.png) == (640, 264)  # still drawn: the boundary of the last finite weights
+    assert png_size(explorer.png) == (800, 336)  # still drawn: the boundary of the last finite weights
 
 
 def test_an_error_in_the_callback_is_shown_as_a_message(monkeypatch):
@@ -174,6 +174,43 @@ def test_diagnose_names_each_regime():
     hot = train_band(50, "xor", 1000)  # chaotic: not checked in the students' release (see above)
     assert hot.verdict == "saturated" and "saturates" in hot.message
     # END SOLUTION ONLY
+
+
+def _flat_net(output: float, hidden_bias: float) -> lab.Network:
+    """A 2-4-4-1 net whose output is `output` at every point; its last hidden layer is σ(hidden_bias)."""
+    net = lab.Network(seed=0)
+    for p in net.parameters():
+        p[...] = 0.0
+    net.b[1][...] = hidden_bias
+    net.b[2][...] = np.log(output / (1 - output))  # σ⁻¹(output): W3 = 0, so ŷ = σ(b3) everywhere
+    return net
+
+
+def test_diagnose_tells_the_bugs_plateau_from_the_honest_one():
+    X, y = load_data("xor")
+    # the report's order at lr 0.8: ŷ ≈ 0.546 everywhere, layer 2 pinned near 1 (notebook 04)
+    bug = _flat_net(0.546, hidden_bias=5.0)
+    history = np.full(10, bug.loss(X, y))
+    assert history[-1] == pytest.approx(0.127, abs=5e-4)
+    verdict, message = diagnose(bug, X, y, history, lr=0.8)
+    assert verdict == "bug plateau"
+    assert "pinned near 1" in message and "suspect the update order" in message and "0.1247" in message
+    # the honest plateau at the same rate: ŷ ≈ 0.49 everywhere, layer 2 free
+    honest = _flat_net(0.489, hidden_bias=-1.0)
+    verdict, message = diagnose(honest, X, y, np.full(10, honest.loss(X, y)), lr=0.8)
+    assert verdict == "plateau" and "update order" not in message and "more epochs" in message
+    # the level alone does not decide: an honest plateau can sit at 0.127 too (ŷ ≈ 0.55 at a large
+    # rate), and the bug's mark is the pinned layer
+    high = _flat_net(0.546, hidden_bias=-1.0)
+    verdict, message = diagnose(high, X, y, np.full(10, high.loss(X, y)), lr=20)
+    assert verdict == "plateau" and "update order" not in message and "smaller one" in message
+    # a layer pinned near 1 at one point only is not the bug's mark
+    almost = _flat_net(0.546, hidden_bias=5.0)
+    almost.W[1][...] = 0.0
+    almost.W[0][0, :] = 20.0  # h1 large where x1 is large ...
+    almost.W[1][:, 0] = -8.0  # ... which pulls unit 0 of layer 2 down there
+    assert almost._forward(X)[-2].min() < widgets.PINNED
+    assert diagnose(almost, X, y, np.full(10, almost.loss(X, y)), lr=0.8)[0] == "plateau"
 
 
 @pytest.mark.parametrize(
