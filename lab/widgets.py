@@ -413,7 +413,7 @@ class LearningRateExplorer:
             step=0.05,
             description="lr",
             readout_format=".3g",
-            continuous_update=True,  # retrains while the slider moves: a retrain + redraw takes ~0.1 s
+            continuous_update=False,
         )
         self.epochs = ipywidgets.IntSlider(
             value=epochs,
