@@ -25,6 +25,17 @@ from ._checks import (
 )
 
 
+def _check_eps_order(eps, order) -> tuple[float, int]:
+    """The finite differences' step eps (a finite number > 0) and stencil order (2 or 4)."""
+    eps = check_real(eps, "eps")
+    if eps <= 0:
+        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    order = check_int(order, "order")
+    if order not in (2, 4):
+        raise ValueError(f"order must be 2 or 4, got {order!r}")
+    return eps, order
+
+
 def numerical_gradient(
     f: Callable[[], float], x: np.ndarray, eps: float = 1e-5, order: int = 2
 ) -> np.ndarray:
@@ -48,12 +59,7 @@ def numerical_gradient(
         raise ValueError("x must be writeable: its entries are nudged in place (and put back)")
     if not np.isfinite(x).all():
         raise ValueError("x must be finite: it holds NaN or inf")
-    eps = check_real(eps, "eps")
-    if eps <= 0:
-        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
-    order = check_int(order, "order")
-    if order not in (2, 4):
-        raise ValueError(f"order must be 2 or 4, got {order!r}")
+    eps, order = _check_eps_order(eps, order)
     reach = eps * (order // 2)
     if x.size and not math.isfinite(float(np.max(np.abs(x))) + reach):
         raise ValueError(f"eps={eps:g} is too large: x ± {order // 2}·eps overflows float64")
@@ -113,12 +119,7 @@ def check_gradients(net, X, y, eps: float = 1e-5, order: int = 2) -> list[float]
 
     if not isinstance(net, Network):
         raise TypeError(f"net must be a lab.Network, got {type(net).__name__}")
-    eps = check_real(eps, "eps")
-    if eps <= 0:
-        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
-    order = check_int(order, "order")
-    if order not in (2, 4):
-        raise ValueError(f"order must be 2 or 4, got {order!r}")
+    eps, order = _check_eps_order(eps, order)
     analytic = net.gradients(X, y)  # checks X, y and the weights
     X = check_X(X, net.sizes[0])
     y = check_y(y, len(X))
