@@ -9,7 +9,7 @@ from pathlib import Path
 
 CONFIG = Path(__file__).resolve().parent / "release.toml"
 
-#: Files whose SOLUTION ONLY regions are processed too: they take `#` comments (pyproject.toml, say).
+#: Files whose INSTRUCTOR ONLY regions are processed too: they take `#` comments (pyproject.toml, say).
 #: Task regions (stubs) belong in Python files and notebooks only.
 CONFIG_SUFFIXES = (".toml", ".cfg", ".ini", ".txt", ".yml", ".yaml", ".sh")
 

@@ -5,19 +5,19 @@ A *task* is what the students write; in the release its code becomes a stub rais
 lines that follow it)::
 
     def sigmoid(h, out=None):
-        # BEGIN SOLUTION: return σ(h) = 1 / (1 + e^(−h)) elementwise,
+        # BEGIN STUDENT TASK: return σ(h) = 1 / (1 + e^(−h)) elementwise,
         # TASK: for an array h of any shape.
         ...the instructor's code...
-        # END SOLUTION
+        # END STUDENT TASK
 
-Code only the instructor's copy has sits in a `# BEGIN SOLUTION ONLY` / `# END SOLUTION ONLY`
-region: the release drops it, or puts in its place the region's `# RELEASE:` lines, with the
+Code only the instructor's copy has sits in a `# BEGIN INSTRUCTOR ONLY` / `# END INSTRUCTOR
+ONLY` region: the release drops it, or puts in its place the region's `# RELEASE:` lines, with the
 comment prefix removed. Such regions work in `#`-commented configuration files too::
 
-    # BEGIN SOLUTION ONLY
+    # BEGIN INSTRUCTOR ONLY
     # RELEASE: FAST_ENGINE = False
     FAST_ENGINE = True
-    # END SOLUTION ONLY
+    # END INSTRUCTOR ONLY
 """
 
 from __future__ import annotations
@@ -27,11 +27,16 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-_BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION(?P<only> ONLY)?(?::[ \t]*(?P<task>.*?))?[ \t]*$")
-_END = re.compile(r"^[ \t]*# END SOLUTION(?P<only> ONLY)?[ \t]*$")
+# Not `# BEGIN SOLUTION`: otter-grader and nbgrader parse that themselves.
+_BEGIN = re.compile(
+    r"^(?P<indent>[ \t]*)# BEGIN (?:(?P<only>INSTRUCTOR ONLY)|STUDENT TASK)(?::[ \t]*(?P<task>.*?))?[ \t]*$"
+)
+_END = re.compile(r"^[ \t]*# END (?:(?P<only>INSTRUCTOR ONLY)|STUDENT TASK)[ \t]*$")
 _TASK = re.compile(r"^[ \t]*# TASK:[ \t]?(?P<text>.*?)[ \t]*$")
 _RELEASE = re.compile(r"^(?P<indent>[ \t]*)# RELEASE:(?: (?P<code>.*))?$")
-ANY_MARKER = re.compile(r"^[ \t]*# (BEGIN SOLUTION|END SOLUTION|TASK:|RELEASE:)")
+ANY_MARKER = re.compile(
+    r"^[ \t]*# (BEGIN STUDENT TASK|END STUDENT TASK|BEGIN INSTRUCTOR ONLY|END INSTRUCTOR ONLY|TASK:|RELEASE:)"
+)
 
 
 class MarkerError(ValueError):
@@ -60,23 +65,23 @@ def parse(text: str, where: str = "<text>") -> list[str | Region]:
         begin, end = _BEGIN.match(line), _END.match(line)
         if begin:
             if region is not None:
-                raise MarkerError(f"{here}: BEGIN SOLUTION inside the region opened at {region.where}")
+                raise MarkerError(f"{here}: a BEGIN marker inside the region opened at {region.where}")
             only, task = bool(begin["only"]), (begin["task"] or "").strip()
             if only and task:
                 raise MarkerError(
-                    f"{here}: a SOLUTION ONLY region has no task (write `# BEGIN SOLUTION: ...`)"
+                    f"{here}: an INSTRUCTOR ONLY region has no task (write `# BEGIN STUDENT TASK: ...`)"
                 )
             if not only and not task:
                 raise MarkerError(
-                    f"{here}: a task region needs its task: `# BEGIN SOLUTION: what to implement`"
+                    f"{here}: a task region needs its task: `# BEGIN STUDENT TASK: what to implement`"
                 )
             region = Region("only" if only else "task", here, begin["indent"], task)
             in_task_header = not only
         elif end:
             if region is None:
-                raise MarkerError(f"{here}: END SOLUTION without a BEGIN SOLUTION")
+                raise MarkerError(f"{here}: {line.strip()} without a BEGIN marker")
             if bool(end["only"]) != (region.kind == "only"):
-                expected = "# END SOLUTION ONLY" if region.kind == "only" else "# END SOLUTION"
+                expected = "# END INSTRUCTOR ONLY" if region.kind == "only" else "# END STUDENT TASK"
                 raise MarkerError(f"{here}: the region opened at {region.where} must close with `{expected}`")
             if region.kind == "task":
                 region.release = _stub(region.indent, region.task)
@@ -86,11 +91,11 @@ def parse(text: str, where: str = "<text>") -> list[str | Region]:
             region = None
         elif _TASK.match(line):
             if region is None or region.kind != "task" or not in_task_header:
-                raise MarkerError(f"{here}: `# TASK:` lines belong right after `# BEGIN SOLUTION: ...`")
+                raise MarkerError(f"{here}: `# TASK:` lines belong right after `# BEGIN STUDENT TASK: ...`")
             region.task += " " + _TASK.match(line)["text"]
         elif _RELEASE.match(line):
             if region is None or region.kind != "only":
-                raise MarkerError(f"{here}: `# RELEASE:` lines belong inside a SOLUTION ONLY region")
+                raise MarkerError(f"{here}: `# RELEASE:` lines belong inside an INSTRUCTOR ONLY region")
             code = _RELEASE.match(line)["code"]
             region.release.append("" if code is None else _RELEASE.match(line)["indent"] + code)
         elif region is not None:
@@ -99,7 +104,7 @@ def parse(text: str, where: str = "<text>") -> list[str | Region]:
         else:
             parts.append(line)
     if region is not None:
-        raise MarkerError(f"{region.where}: this region is never closed (END SOLUTION missing)")
+        raise MarkerError(f"{region.where}: this region is never closed (its END marker is missing)")
     return parts
 
 
@@ -115,7 +120,7 @@ def _stub(indent: str, task: str) -> list[str]:
 
 
 def release_text(text: str, where: str = "<text>") -> str:
-    """`text` as the students get it: each task a stub, each SOLUTION ONLY region its RELEASE lines."""
+    """`text` as the students get it: each task a stub, each INSTRUCTOR ONLY region its RELEASE lines."""
     out: list[str] = []
     dropped = False  # a region just dropped: the blank lines after it replace those before it
     for part in parse(text, where):
@@ -134,7 +139,7 @@ def release_text(text: str, where: str = "<text>") -> str:
 def fill_text(released: str, source: str, where: str = "<text>") -> str:
     """Put the task solutions of `source` into the stubs of `released` (the students' version of it).
 
-    Stubs are found in order, verbatim; SOLUTION ONLY regions stay as released. `source` may be a
+    Stubs are found in order, verbatim; INSTRUCTOR ONLY regions stay as released. `source` may be a
     modified copy of the instructor's file: that is how the tests plant typical student bugs.
     """
     lines = released.split("\n")

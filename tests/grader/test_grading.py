@@ -144,7 +144,7 @@ def test_stubs_score_zero_and_the_grader_still_completes(built, tmp_path):
 
 NETWORK = "lab/network.py"
 SGD_UPDATING_FIRST = """        ps = self._forward(X)
-        delta = (ps[-1] - y) / len(y) * _sigmoid_grad(ps[-1])
+        delta = (ps[-1] - y) / len(y) * activations._sigmoid_grad(ps[-1])
         for layer in reversed(range(self.n_layers)):
             W, b = self.W[layer], self.b[layer]
             W -= lr * (ps[layer].T @ delta)  # the upper layer changes first ...
@@ -156,8 +156,8 @@ BUGS = {
     "sign error in the output delta": (
         [
             (
-                "delta = (y_hat - y) / n * _sigmoid_grad(y_hat)",
-                "delta = (y - y_hat) / n * _sigmoid_grad(y_hat)",
+                "delta = (y_hat - y) / n * activations._sigmoid_grad(y_hat)",
+                "delta = (y - y_hat) / n * activations._sigmoid_grad(y_hat)",
             )
         ],
         ["grad_layer3"],

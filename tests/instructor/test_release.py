@@ -47,7 +47,7 @@ def test_release_holds_no_solution_code_no_hidden_tests_and_no_outputs(built):
     released = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.py"))
     for line in [
         "self._df(p_prev)",
-        "_sigmoid_grad(y_hat)",
+        "activations._sigmoid_grad(y_hat)",
         "grads = self._backward(self._forward(X), y)",
         "_sigmoid_grad_fast",
     ]:
@@ -86,9 +86,9 @@ def test_release_notebook_strips_outputs_and_stubs_code_cells():
                 "outputs": [{"output_type": "stream", "name": "stdout", "text": ["1\n"]}],
                 "source": [
                     "x = 1\n",
-                    "# BEGIN SOLUTION: compute dW\n",
+                    "# BEGIN STUDENT TASK: compute dW\n",
                     "dW = x * 2\n",
-                    "# END SOLUTION\n",
+                    "# END STUDENT TASK\n",
                     "print(x)",
                 ],
             },
@@ -98,7 +98,7 @@ def test_release_notebook_strips_outputs_and_stubs_code_cells():
                 "execution_count": 4,
                 "metadata": {},
                 "outputs": [],
-                "source": ["# BEGIN SOLUTION ONLY\n", "secret = 1\n", "# END SOLUTION ONLY"],
+                "source": ["# BEGIN INSTRUCTOR ONLY\n", "secret = 1\n", "# END INSTRUCTOR ONLY"],
             },
         ],
         "metadata": {"kernelspec": {"name": "python3"}, "widgets": {"state": {}}},
@@ -120,10 +120,10 @@ def test_release_notebook_strips_outputs_and_stubs_code_cells():
 def test_build_processes_config_files_and_leaves_out_excluded_paths(tmp_path):
     source, out = tmp_path / "source", tmp_path / "out"
     files = {
-        "lab/f.py": "def f():\n    # BEGIN SOLUTION: return 1\n    return 1\n    # END SOLUTION\n",
+        "lab/f.py": "def f():\n    # BEGIN STUDENT TASK: return 1\n    return 1\n    # END STUDENT TASK\n",
         "pyproject.toml": (
-            '[x]\n# BEGIN SOLUTION ONLY\n# RELEASE: addopts = "-ra"\n'
-            'addopts = "--nbval"\n# END SOLUTION ONLY\n'
+            '[x]\n# BEGIN INSTRUCTOR ONLY\n# RELEASE: addopts = "-ra"\n'
+            'addopts = "--nbval"\n# END INSTRUCTOR ONLY\n'
         ),
         "secret/answers.py": "x = 1\n",
         "data.bin": "\x00\x01",
@@ -136,7 +136,7 @@ def test_build_processes_config_files_and_leaves_out_excluded_paths(tmp_path):
     assert (out / "lab/f.py").read_text() == 'def f():\n    raise NotImplementedError("return 1")\n'
     assert (out / "pyproject.toml").read_text() == '[x]\naddopts = "-ra"\n'
     assert (out / "data.bin").read_bytes() == b"\x00\x01" and not (out / "secret").exists()
-    (source / "setup.cfg").write_text("# BEGIN SOLUTION: a task\nx = 1\n# END SOLUTION\n")
+    (source / "setup.cfg").write_text("# BEGIN STUDENT TASK: a task\nx = 1\n# END STUDENT TASK\n")
     with pytest.raises(markers.MarkerError, match="task regions belong in Python files and notebooks"):
         release.build(tmp_path / "out2", source, config)
 

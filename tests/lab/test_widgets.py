@@ -170,10 +170,10 @@ def test_diagnose_names_each_regime():
     assert diagnose(net, X, y, falling, 0.8)[0] == "learning"
 
     assert train_band(0.8, "xor", 1000).verdict == "converged"
-    # BEGIN SOLUTION ONLY
+    # BEGIN INSTRUCTOR ONLY
     hot = train_band(50, "xor", 1000)  # chaotic: not checked in the students' release (see above)
     assert hot.verdict == "saturated" and "saturates" in hot.message
-    # END SOLUTION ONLY
+    # END INSTRUCTOR ONLY
 
 
 @pytest.mark.parametrize(
