@@ -13,11 +13,9 @@ import math
 import sys
 
 from . import SEED
-from .data import generate_linear, generate_xor_easy
+from .data import REPORT_EPOCHS, generate_linear, generate_xor_easy
 from .engine import DivergedError
 from .network import Network
-
-DEFAULT_EPOCHS = {"linear": 1000, "xor": 2000}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     X, y = generate_linear(100, seed=args.seed) if args.data == "linear" else generate_xor_easy()
-    epochs = DEFAULT_EPOCHS[args.data] if args.epochs is None else args.epochs
+    epochs = REPORT_EPOCHS[args.data] if args.epochs is None else args.epochs
     net = Network(seed=args.seed)
     try:
         net.fit(X, y, lr=args.lr, epochs=epochs, log_every=max(1, epochs // 10))
