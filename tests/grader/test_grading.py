@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import cli, grade, processes
+from grader import cli, processes
+from grader.grade import grade
 from grader.rubric import RUBRIC, RUBRIC_DIR
 from instructor import release
 
@@ -99,7 +100,7 @@ def scenario(built, tmp_path, name: str, bugs: dict[str, list[tuple[str, str]]] 
 def run_grader(path: Path, only=None, skip=None, time_limit=None, jobs=2, rubric=RUBRIC):
     """Grade `path` in this process (the grader never imports the graded `lab`): (report, printed text)."""
     out = io.StringIO()
-    report = grade.grade(path, rubric=rubric, only=only, skip=skip, time_limit=time_limit, jobs=jobs, out=out)
+    report = grade(path, rubric=rubric, only=only, skip=skip, time_limit=time_limit, jobs=jobs, out=out)
     return report, out.getvalue()
 
 
