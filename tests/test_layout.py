@@ -48,9 +48,34 @@ def imports(name: str, path: Path) -> set[str]:
             else:
                 prefix = node.module
             # `from P import a`: the module P.a if there is one, else the name a of P's __init__
-            for alias in node.names:
-                out.add(f"{prefix}.{alias.name}" if _is_module(f"{prefix}.{alias.name}") else prefix)
+            if not (ROOT.joinpath(*prefix.split(".")) / "__init__.py").is_file():
+                out.add(prefix)  # a module (or outside the tree): `from M import name` imports M
+                continue
+            for alias in node.names:  # a package: its submodules, or names from its __init__
+                if _is_module(f"{prefix}.{alias.name}"):
+                    out.add(f"{prefix}.{alias.name}")
+                elif alias.name == "*" or alias.name in _names_of(prefix):
+                    out.add(prefix)
+                # else: an optional module that is absent (lab.kernel in the students' release)
     return out
+
+
+def _names_of(dotted: str) -> set[str]:
+    """The names a package's __init__ (or a module) binds at its top level; empty outside the tree."""
+    path = ROOT.joinpath(*dotted.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    if not path.is_file():
+        return set()
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
 
 
 def _is_module(dotted: str) -> bool:
@@ -106,5 +131,7 @@ def test_no_package_has_an_import_cycle():
 
 def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
     path = tmp_path / "m.py"
-    path.write_text("from .data import y\n\ndef f():\n    import grader.cli\n    from . import SEED, cli\n")
+    path.write_text(
+        "from .data import y\n\ndef f():\n    import grader.cli\n    from . import SEED, cli, nope\n"
+    )
     assert imports("lab.m", path) == {"lab.data", "grader.cli", "lab", "lab.cli"}
