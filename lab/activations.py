@@ -28,32 +28,32 @@ def sigmoid(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     negative side: the same function, full precision, no overflow.
     """
     h, out = check_real_array(h, "h"), check_out(out, h)
-    # BEGIN SOLUTION: sigmoid(h, out=None): return σ(h) = 1 / (1 + e^(−h)) elementwise, a float64
+    # BEGIN STUDENT TASK: sigmoid(h, out=None): return σ(h) = 1 / (1 + e^(−h)) elementwise, a float64
     # TASK: array shaped like h (if `out` is given, write into it and return it). No overflow warning
     # TASK: for huge |h| such as ±1000: never compute e^(+large).
     h = np.asarray(h, dtype=np.float64)
     e = np.exp(-np.abs(h))  # e^(-|h|) in (0, 1]
     return np.divide(np.where(h >= 0, 1.0, e), 1.0 + e, out=out)
-    # END SOLUTION
+    # END STUDENT TASK
 
 
 def sigmoid_derivative(h: np.ndarray) -> np.ndarray:
     """σ'(h) = σ(h)·(1 − σ(h)), elementwise; any shape (the report's formula)."""
     h = check_real_array(h, "h")
-    # BEGIN SOLUTION: sigmoid_derivative(h): return σ'(h) = σ(h)·(1 − σ(h)) elementwise, shaped like h.
+    # BEGIN STUDENT TASK: sigmoid_derivative(h): return σ'(h) = σ(h)·(1 − σ(h)) elementwise, shaped like h.
     p = sigmoid(h)
     return p * (1.0 - p)
-    # END SOLUTION
+    # END STUDENT TASK
 
 
 def _sigmoid_grad(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ'(h) from p = σ(h): p·(1 − p)."""
-    # BEGIN SOLUTION: _sigmoid_grad(p, out=None): σ'(h) read off the activation p = σ(h), that is
+    # BEGIN STUDENT TASK: _sigmoid_grad(p, out=None): σ'(h) read off the activation p = σ(h), that is
     # TASK: p·(1 − p), shaped like p (if `out` is given, write into it and return it).
     out = np.subtract(1.0, p, out=out)
     out *= p
     return out
-    # END SOLUTION
+    # END STUDENT TASK
 
 
 def tanh(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

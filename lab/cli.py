@@ -1,6 +1,6 @@
 """Command line: train the report's experiments headless.
 
-    python -m lab train {linear,xor} [--lr 0.8] [--epochs N] [--seed S] [--plot out.png]
+    python -m lab train {linear,xor} [--lr 0.8] [--epochs N] [--seed S] [--activation F] [--plot out.png]
 
 prints the report-style log and the accuracy, and saves the ground-truth-vs-prediction
 figure. Bad arguments give a one-line error and exit status 2, never a traceback.
@@ -15,11 +15,10 @@ import sys
 
 from . import SEED
 from ._checks import check_run_size
-from .data import generate_linear, generate_xor_easy
+from .activations import ACTIVATIONS
+from .data import REPORT_EPOCHS, generate_linear, generate_xor_easy
 from .engine import DivergedError
 from .network import Network
-
-DEFAULT_EPOCHS = {"linear": 1000, "xor": 2000}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seed of the weights and of the linear data (default {SEED})",
     )
     train.add_argument(
+        "--activation",
+        choices=sorted(ACTIVATIONS),
+        default="sigmoid",
+        help="the hidden layers' activation (default sigmoid, the report's)",
+    )
+    train.add_argument(
         "--plot",
         metavar="OUT.png",
         type=_figure_path,
@@ -112,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     X, y = generate_linear(100, seed=args.seed) if args.data == "linear" else generate_xor_easy()
-    epochs = DEFAULT_EPOCHS[args.data] if args.epochs is None else args.epochs
+    epochs = REPORT_EPOCHS[args.data] if args.epochs is None else args.epochs
     try:
         check_run_size(1, epochs, len(X))
     except ValueError as exc:
         parser.error(f"argument --epochs: {exc}")
-    net = Network(seed=args.seed)
+    net = Network(activation=args.activation, seed=args.seed)
     try:
         net.fit(X, y, lr=args.lr, epochs=epochs, log_every=max(1, epochs // 10))
     except DivergedError as exc:

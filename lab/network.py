@@ -50,7 +50,6 @@ from ._checks import (
     seq_text,
     show,
 )
-from .activations import _sigmoid_grad, sigmoid  # noqa: F401 (unused in the students' release)
 
 _FILE_FORMAT = _netfile.FORMAT
 LOSSES = ("mse", "bce")
@@ -192,16 +191,16 @@ class Network:
     # ----------------------------------------------------------------- forward
     def _forward(self, X: np.ndarray) -> list[np.ndarray]:
         """Activations of every layer for a checked batch X (N, D): [p0 = X, p1, ..., ŷ]."""
-        # BEGIN SOLUTION: _forward(X): return the list [X, p1, ..., ŷ] of every layer's activation,
+        # BEGIN STUDENT TASK: _forward(X): return the list [X, p1, ..., ŷ] of every layer's activation,
         # TASK: each (N, width). Per layer: h = p_prev @ W + b, then p = self._f(h) for hidden layers
-        # TASK: and p = sigmoid(h) for the output layer.
+        # TASK: and p = activations.sigmoid(h) for the output layer.
         ps = [X]
         for layer, (W, b) in enumerate(zip(self.W, self.b)):
             h = ps[-1] @ W + b  # h = p_prev W + b          (N, fan_out)
-            f = sigmoid if layer == self.n_layers - 1 else self._f
+            f = activations.sigmoid if layer == self.n_layers - 1 else self._f
             ps.append(f(h))  # p = f(h)
         return ps
-        # END SOLUTION
+        # END STUDENT TASK
 
     def _checked_X(self, X) -> np.ndarray:
         """X checked against this net (N, D), its forward pass bounded; the weights finite."""
@@ -256,7 +255,7 @@ class Network:
     # ---------------------------------------------------------------- backward
     def _backward(self, ps: list[np.ndarray], y: np.ndarray) -> list[np.ndarray]:
         """Gradients [dW1, db1, dW2, db2, ...] of the mean loss, from the forward's activations."""
-        # BEGIN SOLUTION: _backward(ps, y): from the forward pass's ps = [X, p1, ..., ŷ] and labels
+        # BEGIN STUDENT TASK: _backward(ps, y): from the forward pass's ps = [X, p1, ..., ŷ] and labels
         # TASK: y (N, 1), return [dW1, db1, dW2, db2, ...], the gradients of L = mean ½(y − ŷ)², each
         # TASK: shaped like its parameter, for any number of layers. Start from the output error
         # TASK: signal δ = ∂L/∂h (mind the 1/N of the mean and the output sigmoid's σ'); per layer,
@@ -270,7 +269,7 @@ class Network:
             delta = (y_hat - y) / n
         else:
             # L = mean ½(y − ŷ)²  ⇒  ∂L/∂ŷ = (ŷ − y)/N; the output unit is a sigmoid: ∂ŷ/∂h = ŷ(1 − ŷ)
-            delta = (y_hat - y) / n * _sigmoid_grad(y_hat)
+            delta = (y_hat - y) / n * activations._sigmoid_grad(y_hat)
         grads = []
         for layer in reversed(range(self.n_layers)):
             p_prev = ps[layer]
@@ -281,7 +280,7 @@ class Network:
                 # δ_prev = (δ Wᵀ) ⊙ f'(h_prev), with f'(h_prev) read off p_prev = f(h_prev)
                 delta = (delta @ self.W[layer].T) * self._df(p_prev)
         return grads
-        # END SOLUTION
+        # END STUDENT TASK
 
     def gradients(self, X, y) -> list[np.ndarray]:
         """The exact gradient of `loss(X, y)`: arrays shaped and ordered like `parameters()`."""
@@ -318,13 +317,13 @@ class Network:
 
     def _sgd_step(self, X: np.ndarray, y: np.ndarray, lr: float) -> None:
         """`sgd_step` on checked arguments: X (N, D) float, y (N, 1) float, lr > 0."""
-        # BEGIN SOLUTION: _sgd_step(X, y, lr): compute every gradient first, from the current
+        # BEGIN STUDENT TASK: _sgd_step(X, y, lr): compute every gradient first, from the current
         # TASK: weights (self._backward(self._forward(X), y)), then update each parameter of
         # TASK: self.parameters() in place: param -= lr * grad.
         grads = self._backward(self._forward(X), y)
         for param, grad in zip(self.parameters(), grads):
             param -= lr * grad
-        # END SOLUTION
+        # END STUDENT TASK
 
     def _report_step(self, X: np.ndarray, y: np.ndarray, lr: float) -> None:
         """The report's update order, kept to teach its bug (`fit(..., order="report")`).
@@ -333,19 +332,21 @@ class Network:
         error signal then goes down through the *updated* weights: δ_{l−1} uses W_l − lr·dW_l,
         not W_l. That is not the gradient of anything; notebook 04 shows what it does.
         """
-        # BEGIN SOLUTION: _report_step(X, y, lr) (an extra, for notebook 04): the report's wrong order.
+        # BEGIN STUDENT TASK: _report_step(X, y, lr) (an extra, for notebook 04): the report's wrong order.
         # TASK: From the output layer down: compute the layer's dW, db from its δ, update W and b
         # TASK: in place at once, then propagate δ to the layer below through the updated W.
         ps = self._forward(X)
         y_hat, n = ps[-1], len(y)
-        delta = (y_hat - y) / n if self.loss_name == "bce" else (y_hat - y) / n * _sigmoid_grad(y_hat)
+        delta = (
+            (y_hat - y) / n if self.loss_name == "bce" else (y_hat - y) / n * activations._sigmoid_grad(y_hat)
+        )
         for layer in reversed(range(self.n_layers)):
             p_prev = ps[layer]
             self.W[layer][...] -= lr * (p_prev.T @ delta)  # updated now, before δ goes down
             self.b[layer][...] -= lr * delta.sum(axis=0)
             if layer > 0:
                 delta = self._df(p_prev) * (delta @ self.W[layer].T)  # the bug: W_l is the new one
-        # END SOLUTION
+        # END STUDENT TASK
 
     # ---------------------------------------------------------------- training
     def fit(

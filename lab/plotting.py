@@ -171,6 +171,19 @@ def _check_net(net):
     return net
 
 
+def probability_grid(net, X: np.ndarray, resolution: int):
+    """The net's probability of label 1 on a square grid over [0, 1]² and the points of X (N, 2),
+    0.05 beyond both: (gx, gy, prob), each (resolution, resolution). Shared by
+    `plot_decision_boundary` and the explorer's figure (`lab.widgets`); the arguments are checked
+    by its callers."""
+    lo = min(0.0, X.min()) - 0.05
+    hi = max(1.0, X.max()) + 0.05
+    grid = np.linspace(lo, hi, resolution)
+    gx, gy = np.meshgrid(grid, grid)
+    prob = net.predict_proba(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    return gx, gy, prob
+
+
 def plot_decision_boundary(
     net,
     X,
@@ -201,11 +214,7 @@ def plot_decision_boundary(
     from matplotlib.lines import Line2D
 
     fig, ax = _new_axes(ax, (4.5, 4))
-    lo = min(0.0, X.min()) - 0.05
-    hi = max(1.0, X.max()) + 0.05
-    grid = np.linspace(lo, hi, resolution)
-    gx, gy = np.meshgrid(grid, grid)
-    prob = net.predict_proba(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    gx, gy, prob = probability_grid(net, X, resolution)
     filled = ax.contourf(gx, gy, prob, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.35)
     ax.contour(gx, gy, prob, levels=[0.5], colors="k", linewidths=1.5)
     _scatter(ax, X, y, title)

@@ -8,8 +8,8 @@ matplotlib.use("Agg")
 # that the short ones fill the gaps and both workers finish together. Files not listed keep
 # their order, after these.
 _LONGEST_FIRST = [
-    "tests/test_grading.py",  # the grader, run dozens of times; one background run grades the notebooks
-    "tests/test_browser.py",  # JupyterLab in Chromium
+    "tests/grader/test_grading.py",  # the grader, run dozens of times; a background run grades the notebooks
+    "tests/lab/test_browser.py",  # JupyterLab in Chromium
     "notebooks/06_experiments.ipynb",
     "notebooks/05_learning_rate_sliders.ipynb",
     "notebooks/04_train_xor.ipynb",

@@ -1,6 +1,6 @@
 """Shared by every grading test, public and hidden: which `lab` is graded, and a referee.
 
-`python -m lab.grade PATH` runs each rubric item in its own process, with cwd and PYTHONPATH
+`python -m grader PATH` runs each rubric item in its own process, with cwd and PYTHONPATH
 set to PATH and LAB_GRADE_PATH=PATH. Before any test runs, this file checks that `import lab`
 finds PATH's package and not another one installed in the environment (an editable install of
 the instructor's copy, say): grading the wrong code must fail loudly, never pass quietly.

@@ -9,7 +9,7 @@ bad argument and asserts
 * that nothing changed: the weights of every network involved, every array passed in,
   and matplotlib's list of figures; and that no warning was emitted.
 
-`CASE_COUNTS` counts the cases per public name (`python tests/test_hostile.py` prints it);
+`CASE_COUNTS` counts the cases per public name (`python tests/lab/test_hostile.py` prints it);
 `test_every_public_name_is_in_the_table` fails when a public function has no cases.
 Then: hand-made and hypothesis-generated corrupt files for `Network.load` (each a ValueError
 naming the path, with little memory used), the CLI run as a subprocess over bad arguments (one
@@ -1500,7 +1500,7 @@ def test_bad_arguments_in_process_give_one_line_and_exit_2(argv, needle, capsys)
 
 #: The two kinds of bad command line (lab's checks, argparse's) run as real subprocesses: each costs
 #: half a second of starting Python and importing numpy and scipy. The whole table runs in process
-#: above, through `lab.cli.main`, what `python -m lab` runs; tests/test_cli.py runs one more.
+#: above, through `lab.cli.main`, what `python -m lab` runs; tests/lab/test_cli.py runs one more.
 ON_THE_REAL_COMMAND_LINE = [
     ["train", "xor", "--epochs", "1000000000000"],  # the example: a cap, lab's own error
     ["train", "xor", "line\nbreak"],  # an argparse error, which echoes the argument raw: one line

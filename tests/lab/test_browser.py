@@ -33,7 +33,7 @@ import pytest
 from _jupyter_server import JupyterLab
 from browser_helpers import CHROMIUM_ARGS, LabNotebook, LabPage, find_chromium
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SLIDER_NOTEBOOK = "05_learning_rate_sliders.ipynb"
 VIEWPORT = {"width": 1600, "height": 1000}
@@ -64,7 +64,7 @@ SABOTAGED = {
 }
 _SABOTAGE = {
     "observer": """\
-# Injected by tests/test_browser.py: every callback of the learning-rate slider raises.
+# Injected by tests/lab/test_browser.py: every callback of the learning-rate slider raises.
 from ipywidgets.widgets.widget import _instances
 
 
@@ -79,7 +79,7 @@ for _slider in _sliders:
 print(f"sabotaged {len(_sliders)} slider(s)")
 """,
     "training": """\
-# Injected by tests/test_browser.py: retraining, which the slider's callback does, raises.
+# Injected by tests/lab/test_browser.py: retraining, which the slider's callback does, raises.
 import lab.widgets
 
 

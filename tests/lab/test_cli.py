@@ -103,6 +103,11 @@ def test_a_plot_that_cannot_be_written_is_a_clean_error(tmp_path, capsys, monkey
 
 
 def test_diverging_run_is_a_clean_error(capsys):
-    status, _, err = run_here(capsys, "train", "linear", "--lr", "1e300", "--epochs", "3")
-    # sigmoid hidden units saturate instead of overflowing: the run stalls but stays finite
-    assert status == 0, err
+    # relu hidden units do not saturate: at lr 1e300 the first update overflows to inf
+    status, out, err = run_here(
+        capsys, "train", "linear", "--lr", "1e300", "--epochs", "3", "--activation", "relu"
+    )
+    assert status == 1, err
+    assert err.startswith("python -m lab: error: training diverged in epoch 1:"), err
+    assert "lr=1e+300" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "accuracy" not in out

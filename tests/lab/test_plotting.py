@@ -7,7 +7,6 @@ from matplotlib.colors import to_rgba
 
 import lab
 from lab.plotting import (
-    COLORS,
     plot_decision_boundary,
     plot_loss,
     plot_predictions,
@@ -44,8 +43,13 @@ def as_set(X):
     return set(map(tuple, X))
 
 
-def test_colours_follow_the_report():
-    assert COLORS == ("tab:red", "tab:blue")
+def test_colours_follow_the_report(xor):
+    """The report draws label 0 red and label 1 blue: the boundary plot paints its points so."""
+    X, y = xor
+    fig = plot_decision_boundary(lab.Network(seed=lab.SEED), X, y)
+    points = scatter_points(fig.axes[0])
+    assert set(points) == {RED, BLUE}
+    assert points[RED] == as_set(X[y.ravel() == 0]) and points[BLUE] == as_set(X[y.ravel() == 1])
 
 
 def test_plot_predictions_two_panels_red_0_blue_1(xor):

@@ -1,6 +1,6 @@
 """Benchmark: how fast is per-sample SGD in `lab`, against the implementations a student knows?
 
-    python -m lab.bench [--repeats 5] [--quick]
+    python -m instructor.bench [--repeats 5] [--quick]
 
 In one process, on the same data and seed, it times (median over repeats):
 
@@ -34,9 +34,9 @@ import time
 
 import numpy as np
 
-from . import SEED, engine
-from .data import generate_linear, generate_xor_easy
-from .network import Network, glorot_bound, train_many
+from lab import SEED, engine
+from lab.data import generate_linear, generate_xor_easy
+from lab.network import Network, glorot_bound, train_many
 
 
 # --------------------------------------------------------------------------- the naive baseline
@@ -215,7 +215,7 @@ class _AllCpus:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lab.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m instructor.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per row (median)")
     parser.add_argument(
         "--quick", action="store_true", help="1/100 of the epochs: a smoke test, not a measurement"
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run
 
-    from .widgets import LearningRateExplorer
+    from lab.widgets import LearningRateExplorer
 
     # the slider notebook's explorer (--quick: 50 epochs, its least)
     explorer = LearningRateExplorer(epochs=max(50, 1000 // scale))

@@ -6,7 +6,7 @@ import sys
 
 def test_bench_quick_prints_the_table_and_ratios():
     result = subprocess.run(
-        [sys.executable, "-m", "lab.bench", "--quick", "--repeats", "1"],
+        [sys.executable, "-m", "instructor.bench", "--quick", "--repeats", "1"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -41,7 +41,7 @@ def test_naive_baseline_learns_like_lab():
     import numpy as np
 
     import lab
-    from lab.bench import NaiveNet
+    from instructor.bench import NaiveNet
 
     X, y = lab.generate_xor_easy()
     naive = NaiveNet(seed=lab.SEED).train(X, y, 0.8, 30)

@@ -78,7 +78,7 @@ def test_one_diverging_network_names_its_rate_and_all_keep_finite_weights():
             assert np.isfinite(p).all()
 
 
-# BEGIN SOLUTION ONLY
+# BEGIN INSTRUCTOR ONLY
 def test_fast_engine_equals_the_readable_loop_over_many_epochs(monkeypatch):
     """The fast loop and the plain loop built on Network.sgd_step train the report's net identically.
 
@@ -100,7 +100,7 @@ def test_fast_engine_equals_the_readable_loop_over_many_epochs(monkeypatch):
             np.testing.assert_allclose(p, q, rtol=0, atol=1e-12)
 
 
-# END SOLUTION ONLY
+# END INSTRUCTOR ONLY
 
 
 def test_readable_loop_also_catches_divergence(monkeypatch):

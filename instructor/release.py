@@ -1,0 +1,144 @@
+"""The students' release: solutions out, stubs in, notebook outputs stripped, hidden tests left out.
+
+    python -m instructor.release OUT_DIR     # write the students' copy of this repository, verify it
+    python -m instructor.release --fill DIR  # put the instructor's solutions back into a release (to test it)
+
+The markers are described in `instructor/markers.py`. What the release leaves out (the hidden
+tests, this package, ...) is listed in `instructor/release.toml`. Afterwards the release is
+verified (`instructor/verify.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from .files import CONFIG_SUFFIXES, JUNK, load_config, matches, release_files
+from .markers import MarkerError, Region, fill_text, parse, release_text
+from .notebooks import fill_notebook, release_notebook
+from .verify import REPO, gradient_code, verify
+
+
+def check_out_dir(out: Path, source: Path) -> None:
+    out_r, source_r = out.resolve(), source.resolve()
+    if out_r == source_r or out_r.is_relative_to(source_r):
+        raise SystemExit(
+            f"python -m instructor.release: error: OUT_DIR {out} is inside the repository {source}; "
+            "write the release somewhere else"
+        )
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise SystemExit(
+            f"python -m instructor.release: error: OUT_DIR {out} exists and is not empty; "
+            "give a new or empty folder"
+        )
+
+
+def build(out: Path, source: Path = REPO, config: dict | None = None) -> list[str]:
+    """Write the students' release of `source` into `out` (new or empty); returns the files written."""
+    config = load_config() if config is None else config
+    out, source = Path(out), Path(source)
+    check_out_dir(out, source)
+    files = release_files(source, config)
+    for rel in files:
+        src, dst = source / config["replace"].get(rel, rel), out / rel  # README.md: the students' one
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".py"):
+            dst.write_text(release_text(src.read_text(encoding="utf-8"), rel), encoding="utf-8")
+        elif rel.endswith(CONFIG_SUFFIXES):
+            text = src.read_text(encoding="utf-8")
+            tasks = [p for p in parse(text, rel) if isinstance(p, Region) and p.kind == "task"]
+            if tasks:
+                raise MarkerError(f"{tasks[0].where}: task regions belong in Python files and notebooks")
+            dst.write_text(release_text(text, rel), encoding="utf-8")
+        elif rel.endswith(".ipynb"):
+            dst.write_text(release_notebook(src.read_text(encoding="utf-8"), rel), encoding="utf-8")
+        else:
+            shutil.copy2(src, dst)
+    return files
+
+
+def fill(release_dir: Path, source: Path = REPO, overrides: dict[str, str] | None = None) -> list[str]:
+    """Put the instructor's task solutions into the stubs of a release, as a student would.
+
+    `overrides` maps a relative path to source text used instead of the instructor's file (a copy
+    with a planted bug, say). Returns the files changed.
+    """
+    release_dir, source = Path(release_dir), Path(source)
+    overrides = overrides or {}
+    changed = []
+    for path in sorted(release_dir.rglob("*")):
+        rel = path.relative_to(release_dir).as_posix()
+        if not (path.is_file() and rel.endswith((".py", ".ipynb"))) or matches(rel, JUNK):
+            continue
+        if rel in overrides:
+            src = overrides[rel]
+        elif (source / rel).is_file():
+            src = (source / rel).read_text(encoding="utf-8")
+        else:
+            continue
+        released = path.read_text(encoding="utf-8")
+        filled = (
+            fill_notebook(released, src, rel) if rel.endswith(".ipynb") else fill_text(released, src, rel)
+        )
+        if filled != released:
+            path.write_text(filled, encoding="utf-8")
+            changed.append(rel)
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m instructor.release", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty folder outside the repository")
+    parser.add_argument(
+        "--fill",
+        action="store_true",
+        help="instead: put the instructor's solutions into the stubs of the release in OUT_DIR",
+    )
+    parser.add_argument("--source", default=str(REPO), help="the instructor's checkout (default: this one)")
+    args = parser.parse_args(argv)
+    out, source = Path(args.out_dir), Path(args.source)
+    try:
+        if args.fill:
+            changed = fill(out, source)
+            print(f"filled the stubs of {len(changed)} files in {out}: " + ", ".join(changed))
+            return 0
+        check_out_dir(out, source)
+        created = not out.exists()
+        files = build(out, source)
+        problems = verify(out, source)
+    except MarkerError as exc:
+        print(f"python -m instructor.release: error: {exc}", file=sys.stderr)
+        return 1
+    if problems:
+        # never leave a release that leaks behind: remove what was written
+        shutil.rmtree(out) if created else [
+            shutil.rmtree(p) if p.is_dir() else p.unlink() for p in out.iterdir()
+        ]
+        print(
+            "python -m instructor.release: error: the release failed verification and was removed:",
+            file=sys.stderr,
+        )
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    config = load_config()
+    warnings = gradient_code(out, files, config.get("not_gradient_code", []))
+    if warnings:
+        print("warning: code outside any solution region that looks like back-propagation:", file=sys.stderr)
+        print(
+            "  (mark it, or list the file under not_gradient_code in instructor/release.toml)",
+            file=sys.stderr,
+        )
+        for hit in warnings:
+            print(f"  {hit}", file=sys.stderr)
+    print(f"wrote the students' release to {out}: {len(files)} files, verified")
+    print("  no solution code, no hidden tests, no notebook outputs; every training path runs into a stub")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
