@@ -171,11 +171,23 @@ def _check_net(net):
     return net
 
 
+def _check_grid(net, X, resolution) -> tuple[np.ndarray, int]:
+    _check_net(net)
+    X = _check_plottable(check_X(X, 2))
+    resolution = check_int(resolution, "resolution", minimum=2, maximum=MAX_RESOLUTION)
+    if resolution**2 * sum(net.sizes) > MAX_BATCH_VALUES:
+        raise ValueError(
+            f"resolution = {resolution} is too fine for a net of widths {net.sizes}: the grid's forward "
+            f"pass would hold more than lab._checks.MAX_BATCH_VALUES = {MAX_BATCH_VALUES:.0e} numbers"
+        )
+    return X, resolution
+
+
 def probability_grid(net, X: np.ndarray, resolution: int):
     """The net's probability of label 1 on a square grid over [0, 1]² and the points of X (N, 2),
     0.05 beyond both: (gx, gy, prob), each (resolution, resolution). Shared by
-    `plot_decision_boundary` and the explorer's figure (`lab.widgets`); the arguments are checked
-    by its callers."""
+    `plot_decision_boundary` and the explorer's figure (`lab.widgets`)."""
+    X, resolution = _check_grid(net, X, resolution)
     lo = min(0.0, X.min()) - 0.05
     hi = max(1.0, X.max()) + 0.05
     grid = np.linspace(lo, hi, resolution)
@@ -199,15 +211,8 @@ def plot_decision_boundary(
     X (N, 2), y (N, 1) labels 0/1; `resolution` grid points per axis; `colorbar` adds
     a scale for ŷ (leave it off when redrawing into the same `ax` again and again).
     """
-    _check_net(net)
-    X = _check_plottable(check_X(X, 2))
+    X, resolution = _check_grid(net, X, resolution)
     y = check_y(y, len(X))
-    resolution = check_int(resolution, "resolution", minimum=2, maximum=MAX_RESOLUTION)
-    if resolution**2 * sum(net.sizes) > MAX_BATCH_VALUES:
-        raise ValueError(
-            f"resolution = {resolution} is too fine for a net of widths {net.sizes}: the grid's forward "
-            f"pass would hold more than lab._checks.MAX_BATCH_VALUES = {MAX_BATCH_VALUES:.0e} numbers"
-        )
     _check_title(title)
     colorbar = _check_bool(colorbar, "colorbar")
     _check_ax(ax)

@@ -42,7 +42,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lab
-from lab import activations, cli, plotting, widgets
+from lab import activations, cli, plotting, verdicts, widgets
 
 
 # ------------------------------------------------------------------------------------ the table
@@ -64,7 +64,7 @@ WIDE = _Placeholder("wide")  # a 2-1000-1 net: 100 000 rows exceed the batch cap
 X = _Placeholder("X")  # the report's 21 XOR points
 Y = _Placeholder("y")  # their labels (21, 1)
 AX = _Placeholder("ax")  # a matplotlib Axes, made before the case runs
-RESULTS = _Placeholder("results")  # a list of two lab.widgets.Result
+RESULTS = _Placeholder("results")  # a list of two lab.verdicts.Result
 
 
 class Case(NamedTuple):
@@ -225,7 +225,8 @@ for value, error, match in BAD_X:
     case("lab.check_gradients", [NET, value, Y], {}, error, match)
     case("plotting.plot_predictions", [value, Y, Y], {}, error, match)
     case("plotting.plot_decision_boundary", [NET, value, Y], {}, error, match)
-    case("widgets.diagnose", [NET, value, Y, [0.1], 0.8], {}, error, match)
+    case("plotting.probability_grid", [NET, value, 20], {}, error, match)
+    case("verdicts.diagnose", [NET, value, Y, [0.1], 0.8], {}, error, match)
 for value, error, match in BAD_Y:
     for target in TRAIN:
         case(target, [X, value], {}, error, match)
@@ -235,24 +236,24 @@ for value, error, match in BAD_Y:
     case("plotting.plot_predictions", [X, Y, value], {}, error, match.replace("y ", "y_pred ", 1))
     case("plotting.plot_decision_boundary", [NET, X, value], {}, error, match)
     case("plotting.plot_probabilities", [np.full(21, 0.5), value], {}, error, match)
-    case("widgets.diagnose", [NET, X, value, [0.1], 0.8], {}, error, match)
+    case("verdicts.diagnose", [NET, X, value, [0.1], 0.8], {}, error, match)
 for value, error, match in BAD_LR:
     for target in ["Network.fit", "Network.sgd_step"]:
         case(target, [X, Y], {"lr": value}, error, match)
     if not isinstance(value, list):  # a list is K rates for train_many
         case("lab.train_many", [[NET], X, Y], {"lr": value}, error, match)
-    case("widgets.diagnose", [NET, X, Y, [0.1]], {"lr": value}, error, match)
-    case("widgets.train_band", [value], {"epochs": 5}, error, match)
+    case("verdicts.diagnose", [NET, X, Y, [0.1]], {"lr": value}, error, match)
+    case("verdicts.train_band", [value], {"epochs": 5}, error, match)
     case(
-        "widgets.compare_learning_rates", [[value]], {"epochs": 5}, error, match.replace("lr", r"rates\[0\]")
+        "verdicts.compare_learning_rates", [[value]], {"epochs": 5}, error, match.replace("lr", r"rates\[0\]")
     )
     case("widgets.LearningRateExplorer", [], {"lr": value}, error, match)
 for value, error, match in BAD_EPOCHS:
     case("Network.fit", [X, Y], {"epochs": value}, error, match)
     case("lab.train_many", [[NET], X, Y], {"epochs": value}, error, match)
     if not (isinstance(value, int) and value == -1) and value is not None:  # None: the default
-        case("widgets.train_band", [0.8], {"epochs": value}, error, match)
-        case("widgets.compare_learning_rates", [[0.8]], {"epochs": value}, error, match)
+        case("verdicts.train_band", [0.8], {"epochs": value}, error, match)
+        case("verdicts.compare_learning_rates", [[0.8]], {"epochs": value}, error, match)
 
 # fit, train_many: the other options
 for kwargs, error, match in [
@@ -283,7 +284,8 @@ case("lab.train_many", [[NAN_NET], X, Y], {}, ValueError, r"networks\[0\] " + NA
 case("lab.train_many", [[NET, NAN_NET], X, Y], {}, ValueError, r"networks\[1\] " + NAN_WEIGHT)
 case("lab.check_gradients", [NAN_NET, X, Y], {}, ValueError, "the network " + NAN_WEIGHT)
 case("plotting.plot_decision_boundary", [NAN_NET, X, Y], {}, ValueError, "the network " + NAN_WEIGHT)
-case("widgets.diagnose", [NAN_NET, X, Y, [0.1], 0.8], {}, ValueError, "the network " + NAN_WEIGHT)
+case("plotting.probability_grid", [NAN_NET, X, 20], {}, ValueError, "the network " + NAN_WEIGHT)
+case("verdicts.diagnose", [NAN_NET, X, Y, [0.1], 0.8], {}, ValueError, "the network " + NAN_WEIGHT)
 # finite but huge inputs: the forward pass overflows float64. A ValueError naming X, not a warning
 # (and not a DivergedError blaming the learning rate)
 HUGE = np.full((3, 2), 1.7e308)
@@ -296,11 +298,12 @@ for target in TRAIN:
 case("lab.train_many", [[BIG], HUGE, HUGE_Y], {}, ValueError, OVERFLOW)
 case("lab.train_many", [[NET, BIG], HUGE, HUGE_Y], {}, ValueError, r"X or the weights of networks\[1\] are")
 case("lab.check_gradients", [BIG, HUGE, HUGE_Y], {}, ValueError, OVERFLOW)
-case("widgets.diagnose", [BIG, HUGE, HUGE_Y, [0.1], 0.8], {}, ValueError, OVERFLOW)
+case("verdicts.diagnose", [BIG, HUGE, HUGE_Y, [0.1], 0.8], {}, ValueError, OVERFLOW)
 case(
     "plotting.plot_decision_boundary", [NET, HUGE, HUGE_Y], {}, ValueError, "X must hold values of magnitude"
 )
 case("plotting.plot_predictions", [HUGE, HUGE_Y, HUGE_Y], {}, ValueError, "X must hold values of magnitude")
+case("plotting.probability_grid", [NET, HUGE, 20], {}, ValueError, "X must hold values of magnitude")
 # a step that overflows: lr·dW beyond float64. Named, and the weights stay as they were
 case(
     "Network.sgd_step",
@@ -536,7 +539,7 @@ for value, error in [
 # ------------------------------------------------------------------ lab.plotting
 for axes, error in [([AX], ValueError), (["a", "b"], TypeError), ([AX, AX, AX], ValueError), (3, ValueError)]:
     case("plotting.plot_predictions", [X, Y, Y], {"axes": axes}, error, "axes must")
-    case("widgets.plot_comparison", [RESULTS], {"axes": axes}, error, "axes must")
+    case("verdicts.plot_comparison", [RESULTS], {"axes": axes}, error, "axes must")
 for history, kwargs, error, match in [
     (np.ones((3, 2)), {}, ValueError, "history must be 1-D and non-empty"),
     ([], {}, ValueError, "history must be 1-D and non-empty"),
@@ -573,6 +576,7 @@ for net, error, match in [
     (lab.Network((3, 1), seed=0), ValueError, "net must take 2 inputs"),
 ]:
     case("plotting.plot_decision_boundary", [net, X, Y], {}, error, match)
+    case("plotting.probability_grid", [net, X, 20], {}, error, match)
 for kwargs, error, match in [
     ({"resolution": 1}, ValueError, "resolution must be >= 2"),
     ({"resolution": -5}, ValueError, "resolution must be >= 2"),
@@ -589,6 +593,8 @@ for kwargs, error, match in [
     ({"ax": "ax"}, TypeError, "ax must be a matplotlib Axes or None"),
 ]:
     case("plotting.plot_decision_boundary", [NET, X, Y], kwargs, error, match)
+    if "resolution" in kwargs:
+        case("plotting.probability_grid", [NET, X, kwargs["resolution"]], {}, error, match)
 case(
     "plotting.plot_decision_boundary",
     [WIDE, X, Y],
@@ -596,6 +602,7 @@ case(
     ValueError,
     "resolution = 400 is too fine",
 )
+case("plotting.probability_grid", [WIDE, X, 400], {}, ValueError, "resolution = 400 is too fine")
 for y_hat, error, match in [
     (np.full(21, 1.5), ValueError, r"y_hat must hold probabilities in \[0, 1\]"),
     (np.full(21, -0.1), ValueError, "y_hat must hold probabilities"),
@@ -626,9 +633,11 @@ DATA_BAD = [
     (np.array("xor"), TypeError),
 ]
 for data, error in DATA_BAD:
-    case("widgets.load_data", [data], {}, error, "data must be one of")
-    case("widgets.train_band", [0.8], {"data": data, "epochs": 5}, error, "data must be one of")
-    case("widgets.compare_learning_rates", [[0.8]], {"data": data, "epochs": 5}, error, "data must be one of")
+    case("verdicts.load_data", [data], {}, error, "data must be one of")
+    case("verdicts.train_band", [0.8], {"data": data, "epochs": 5}, error, "data must be one of")
+    case(
+        "verdicts.compare_learning_rates", [[0.8]], {"data": data, "epochs": 5}, error, "data must be one of"
+    )
     case("widgets.LearningRateExplorer", [], {"data": data}, error, "data must be one of")
 SEEDS_BAD = [
     ([], TypeError, "seeds must be a non-empty sequence"),
@@ -641,10 +650,10 @@ SEEDS_BAD = [
     (range(10**6), ValueError, "seeds must be at most 1000"),
 ]
 for seeds, error, match in SEEDS_BAD:
-    case("widgets.train_band", [0.8], {"epochs": 5, "seeds": seeds}, error, match)
-    case("widgets.compare_learning_rates", [[0.8]], {"epochs": 5, "seeds": seeds}, error, match)
+    case("verdicts.train_band", [0.8], {"epochs": 5, "seeds": seeds}, error, match)
+    case("verdicts.compare_learning_rates", [[0.8]], {"epochs": 5, "seeds": seeds}, error, match)
 case(
-    "widgets.compare_learning_rates",
+    "verdicts.compare_learning_rates",
     [[0.8] * 3],
     {"seeds": range(400)},
     ValueError,
@@ -658,11 +667,11 @@ for rates, error, match in [
     ([0.1, -1], ValueError, r"rates\[1\] must be a finite number > 0"),
     ([0.1] * 2000, ValueError, "rates must hold at most 1000"),
 ]:
-    case("widgets.compare_learning_rates", [rates], {"epochs": 5}, error, match)
-case("widgets.train_band", [0.8], {"epochs": 0}, ValueError, "epochs must be >= 1")
-case("widgets.compare_learning_rates", [[0.8]], {"epochs": 0}, ValueError, "epochs must be >= 1")
+    case("verdicts.compare_learning_rates", [rates], {"epochs": 5}, error, match)
+case("verdicts.train_band", [0.8], {"epochs": 0}, ValueError, "epochs must be >= 1")
+case("verdicts.compare_learning_rates", [[0.8]], {"epochs": 0}, ValueError, "epochs must be >= 1")
 case(
-    "widgets.train_band",
+    "verdicts.train_band",
     [0.8],
     {"epochs": 10**7, "seeds": range(20)},
     ValueError,
@@ -680,14 +689,14 @@ for kwargs, error, match in [
     ({"history": None}, TypeError, "history must hold real numbers"),
 ]:
     case(
-        "widgets.diagnose",
+        "verdicts.diagnose",
         [],
         {"net": NET, "X": X, "y": Y, "history": [0.1, 0.1], "lr": 0.8} | kwargs,
         error,
         match,
     )
 for results in [[], [1, 2], "results", None, 3]:
-    case("widgets.plot_comparison", [results], {}, TypeError, "results must")
+    case("verdicts.plot_comparison", [results], {}, TypeError, "results must")
 for kwargs, error, match in [
     ({"lr": 100}, ValueError, "lr must be between 0.001 and 10"),
     ({"lr": 1e-4}, ValueError, "lr must be between"),
@@ -740,7 +749,7 @@ for field, value, error, match in [
     ("networks", ("net",), TypeError, "networks must be a tuple of lab.Network"),
     ("networks", [NET], TypeError, "networks must be a tuple of lab.Network"),
 ]:
-    case("widgets.Result", [], GOOD_RESULT | {field: value}, error, match)
+    case("verdicts.Result", [], GOOD_RESULT | {field: value}, error, match)
 
 CASE_COUNTS = collections.Counter(c.target for c in CASES)
 
@@ -793,7 +802,13 @@ def _target(name: str, ctx: Context, on: _Placeholder):
     owner, _, attr = name.partition(".")
     if owner == "Network" and attr != "load":
         return getattr(ctx.get(on), attr)
-    modules = {"lab": lab, "plotting": plotting, "widgets": widgets, "activations": activations}
+    modules = {
+        "lab": lab,
+        "plotting": plotting,
+        "verdicts": verdicts,
+        "widgets": widgets,
+        "activations": activations,
+    }
     return getattr(lab.Network if owner == "Network" else modules[owner], attr)
 
 
@@ -885,8 +900,8 @@ def test_bad_input_is_named_and_changes_nothing(target):
 
 def _public_names() -> set[str]:
     """Every public callable of lab the table must cover: lab.__all__, the Network's public
-    methods, and the public functions and classes defined in lab.activations, lab.plotting and
-    lab.widgets."""
+    methods, and the public functions and classes defined in lab.activations, lab.plotting,
+    lab.verdicts and lab.widgets."""
     names = set()
     for name in lab.__all__:
         obj = getattr(lab, name)
@@ -895,7 +910,13 @@ def _public_names() -> set[str]:
     for name, member in inspect.getmembers(lab.Network):
         if not name.startswith("_") and callable(member) and name not in ("copy", "parameters"):
             names.add("Network." + name)  # copy() and parameters() take no argument
-    for short, module in [("activations", activations), ("plotting", plotting), ("widgets", widgets)]:
+    modules = [
+        ("activations", activations),
+        ("plotting", plotting),
+        ("verdicts", verdicts),
+        ("widgets", widgets),
+    ]
+    for short, module in modules:
         for name, member in vars(module).items():
             if (
                 name.startswith("_")

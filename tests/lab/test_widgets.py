@@ -203,7 +203,7 @@ def test_diagnose_tells_the_bugs_plateau_from_the_honest_one():
     almost.W[1][...] = 0.0
     almost.W[0][0, :] = 20.0  # h1 large where x1 is large ...
     almost.W[1][:, 0] = -8.0  # ... which pulls unit 0 of layer 2 down there
-    assert almost._forward(X)[-2].min() < widgets.PINNED
+    assert almost._forward(X)[-2].min() < verdicts.PINNED
     assert diagnose(almost, X, y, np.full(10, almost.loss(X, y)), lr=0.8)[0] == "plateau"
 
 
