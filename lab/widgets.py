@@ -39,7 +39,13 @@ from .verdicts import (
 
 __all__ = ["LearningRateExplorer", "compare_learning_rates", "plot_comparison"]
 
-LR_RANGE = (1e-3, 10.0)  # the slider's ends
+#: The slider's learning rates: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 in every decade from 0.001 to 10,
+#: each step about a quarter larger than the last. Exact values (0.8 is 0.8, not 10^-0.1 = 0.794), so
+#: that the front end, which sends the slider's value back as it renders, cannot round them.
+LR_RATES = tuple(float(f"{m}e{e}") for e in range(-3, 1) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)) + (
+    10.0,
+)
+LR_RANGE = (LR_RATES[0], LR_RATES[-1])  # the slider's ends
 EPOCHS_RANGE = (50, 4000)
 SEED_RANGE = (0, 99)
 
@@ -57,7 +63,7 @@ def _check_range(value, name: str, lo, hi, kind):
 class LearningRateExplorer:
     """The live learning-rate explorer.
 
-    Controls (ipywidgets, public attributes): `lr` (FloatLogSlider, 1e-3 … 10), `epochs`,
+    Controls (ipywidgets, public attributes): `lr` (a SelectionSlider over `LR_RATES`, 0.001 … 10), `epochs`,
     `data` ("xor"/"linear"), `seed`. Outputs: `plot` (an Output holding the figure:
     loss curve with the band of seeds, and the first seed's decision boundary),
     `status` (HTML: the verdict in a plain sentence, which names the rate), `result`
@@ -91,16 +97,16 @@ class LearningRateExplorer:
         self.resolution = _check_range(resolution, "resolution", 2, 400, int)
         self.n_seeds = n_seeds
 
-        lo, hi = (math.log10(v) for v in LR_RANGE)
-        self.lr = ipywidgets.FloatLogSlider(
-            value=lr,
-            base=10,
-            min=lo,
-            max=hi,
-            step=0.05,
-            description="lr",
-            readout_format=".3g",
-            continuous_update=False,
+        if lr not in LR_RATES:
+            raise ValueError(
+                f"lr must be one of the slider's rates lab.widgets.LR_RATES "
+                f"({', '.join(f'{r:g}' for r in LR_RATES)}), got {lr!r}"
+            )
+        if epochs % 50:
+            raise ValueError(f"epochs must be a multiple of 50 (the slider's step), got {epochs!r}")
+        # continuous_update: every step of a drag retrains and redraws, so the figure follows the mouse
+        self.lr = ipywidgets.SelectionSlider(
+            options=[(f"{r:g}", r) for r in LR_RATES], value=lr, description="lr", continuous_update=True
         )
         self.epochs = ipywidgets.IntSlider(
             value=epochs,
@@ -108,13 +114,13 @@ class LearningRateExplorer:
             max=EPOCHS_RANGE[1],
             step=50,
             description="epochs",
-            continuous_update=False,
+            continuous_update=True,
         )
         self.data = ipywidgets.ToggleButtons(
             options=[("XOR", "xor"), ("linear", "linear")], value=data, description="data"
         )
         self.seed = ipywidgets.IntSlider(
-            value=seed, min=SEED_RANGE[0], max=SEED_RANGE[1], description="seed", continuous_update=False
+            value=seed, min=SEED_RANGE[0], max=SEED_RANGE[1], description="seed", continuous_update=True
         )
         self.status = ipywidgets.HTML(layout=ipywidgets.Layout(width="300px"))
         self.plot = ipywidgets.Output(layout=ipywidgets.Layout(min_height="340px", min_width="800px"))
@@ -221,20 +227,28 @@ class _Canvas:
     Left, the loss per epoch on a log scale: the first seed's curve over the band
     (min to max) of all seeds, and the 0.125 plateau dotted. Right, the first seed's
     probability of label 1 over the square (its colour bar beside it), its ŷ = 0.5 contour
-    and the points (red 0, blue 1). Fresh axes would cost ~0.3 s of tick layout per redraw;
-    reused ones do not.
+    and the points (red 0, blue 1).
+
+    A full matplotlib redraw costs about 0.1 s, most of it laying out the text of the ticks and
+    labels, which stay the same from one learning rate to the next. So the frame (axes, ticks,
+    labels, colour bar, plateau line) is drawn once and kept as pixels; a redraw pastes those
+    pixels back and draws over them only what changed: the band, the curve, the probability map,
+    the contour, the points and the titles ("blitting"). The frame is drawn again only when its
+    axes change: other epochs, another data set, or a loss that reaches another decade.
     """
 
     def __init__(self):
         from matplotlib import ticker
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.fig = fig = Figure(figsize=(10, 4.2), dpi=80)  # 800 x 336 pixels
+        self.canvas = FigureCanvasAgg(fig)
         fig.subplots_adjust(left=0.08, right=0.93, bottom=0.13, top=0.92, wspace=0.2)
         self.ax_loss, self.ax_boundary = fig.subplots(1, 2, width_ratios=(1.4, 1))
         ax = self.ax_loss
         ax.set_yscale("log")
-        # plain tick labels ("0.001"): the default 10⁻³ labels go through mathtext, ~0.1 s per redraw
+        # plain tick labels ("0.001"): the default 10⁻³ labels go through mathtext
         ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_minor_formatter(ticker.NullFormatter())
         ax.set_xlabel("epoch")
@@ -243,7 +257,7 @@ class _Canvas:
         ax.annotate(
             "0.125", (1, PLATEAU), xycoords=("axes fraction", "data"), ha="right", va="bottom", color="grey"
         )
-        (self.curve,) = ax.plot([], [], color="tab:blue", lw=1.5)
+        (self.curve,) = ax.plot([], [], color="tab:blue", lw=1.5, animated=True)
         self.band = None
         ax = self.ax_boundary
         self.image = ax.imshow(
@@ -254,54 +268,90 @@ class _Canvas:
             vmax=1,
             alpha=0.35,
             interpolation="bilinear",
+            animated=True,
         )
         fig.colorbar(self.image, ax=ax, label="ŷ = P(label 1)", fraction=0.08, pad=0.03)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
+        for ax in (self.ax_loss, self.ax_boundary):
+            ax.title.set_fontsize(10)
+            ax.title.set_animated(True)
         self.contour = None
         self.points = []
+        self.points_of = None  # the data the points show: (X, y)
+        self.frame = None  # the axes' limits the kept pixels were drawn with
+        self.background = None  # ... and those pixels
 
     def draw(self, result: Result, X: np.ndarray, y: np.ndarray, resolution: int) -> bytes:
         """Redraw for `result`, trained on X (N, 2), y (N, 1); returns the PNG bytes."""
         net = result.networks[0]
-        ax = self.ax_loss
+        ax_loss, ax_boundary = self.ax_loss, self.ax_boundary
         if self.band is not None:
             self.band.remove()
             self.band = None
         h = result.histories
+        loss_limits = (10.0**-2, 1.0)
         if np.isfinite(h).all():
             epochs = np.arange(1, result.epochs + 1)
-            self.band = ax.fill_between(
-                epochs, h.min(axis=0), h.max(axis=0), alpha=0.25, color="tab:blue", lw=0
+            self.band = ax_loss.fill_between(
+                epochs, h.min(axis=0), h.max(axis=0), alpha=0.25, color="tab:blue", lw=0, animated=True
             )
             self.curve.set_data(epochs, result.history)
-            ax.set_xlim(1, max(result.epochs, 2))
-            ax.set_ylim(min(max(h.min(), 1e-12) / 1.5, 0.01), max(h.max() * 1.5, 0.2))
-            ax.set_title(
-                f"lr = {result.lr:.3g}: loss, seed {result.seeds[0]} in a band of {len(h)}", fontsize=10
-            )
+            # whole decades, so that nearby rates share one frame
+            low = max(float(h.min()), 1e-12) / 1.5
+            loss_limits = (10.0 ** min(math.floor(math.log10(low)), -2), max(1.0, float(h.max()) * 1.5))
+            ax_loss.set_title(f"lr = {result.lr:.3g}: loss, seed {result.seeds[0]} in a band of {len(h)}")
         else:
             self.curve.set_data([], [])
-            ax.set_title(f"lr = {result.lr:.3g}: diverged", fontsize=10)
+            ax_loss.set_title(f"lr = {result.lr:.3g}: diverged")
 
-        ax = self.ax_boundary
         gx, gy, prob = probability_grid(net, X, resolution)
-        lo, hi = gx[0, 0], gx[0, -1]
+        lo, hi = float(gx[0, 0]), float(gx[0, -1])
         self.image.set_data(prob)
         self.image.set_extent((lo, hi, lo, hi))
-        ax.set_xlim(lo, hi)
-        ax.set_ylim(lo, hi)
         if self.contour is not None:
             self.contour.remove()
-        self.contour = ax.contour(gx, gy, prob, levels=[0.5], colors="k", linewidths=1.5)
-        for points in self.points:
-            points.remove()
-        self.points = [
-            ax.scatter(X[y[:, 0] == label, 0], X[y[:, 0] == label, 1], c=color, s=14)
-            for label, color in enumerate(COLORS)
-        ]
+        self.contour = ax_boundary.contour(gx, gy, prob, levels=[0.5], colors="k", linewidths=1.5)
+        self.contour.set_animated(True)
+        if self.points_of is None or not (
+            np.array_equal(X, self.points_of[0]) and np.array_equal(y, self.points_of[1])
+        ):
+            for points in self.points:
+                points.remove()
+            self.points = [
+                ax_boundary.scatter(X[y[:, 0] == i, 0], X[y[:, 0] == i, 1], c=color, s=14, animated=True)
+                for i, color in enumerate(COLORS)
+            ]
+            self.points_of = (X.copy(), y.copy())
         accuracy = "—" if math.isnan(result.accuracy) else f"{result.accuracy:.1%}"
-        ax.set_title(f"boundary ŷ = 0.5, accuracy {accuracy}", fontsize=10)
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png")
-        return buf.getvalue()
+        ax_boundary.set_title(f"boundary ŷ = 0.5, accuracy {accuracy}")
+
+        frame = (max(result.epochs, 2), loss_limits, (lo, hi))
+        if frame != self.frame:  # new axes: draw the frame, keep its pixels
+            ax_loss.set_xlim(1, frame[0])
+            ax_loss.set_ylim(*loss_limits)
+            ax_boundary.set_xlim(lo, hi)
+            ax_boundary.set_ylim(lo, hi)
+            self.canvas.draw()  # every artist but the animated ones
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.frame = frame
+        else:
+            self.canvas.restore_region(self.background)
+        dynamic = {
+            ax_loss: [self.band, self.curve, ax_loss.title],
+            ax_boundary: [self.image, self.contour, *self.points, ax_boundary.title],
+        }
+        for ax, artists in dynamic.items():
+            for artist in artists:
+                if artist is not None:
+                    ax.draw_artist(artist)
+        return _png(np.asarray(self.canvas.buffer_rgba()))
+
+
+def _png(rgba: np.ndarray) -> bytes:
+    """The pixels (height, width, 4) as PNG bytes, compressed lightly: the browser gets them at once."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba[:, :, :3]).save(buf, format="png", compress_level=1)
+    return buf.getvalue()

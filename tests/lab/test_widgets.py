@@ -1,6 +1,7 @@
 """The learning-rate explorer, driven headless: set a control, the result and the status follow."""
 
 import base64
+import io
 import math
 import struct
 import warnings
@@ -108,10 +109,46 @@ def test_a_warning_in_the_callback_becomes_a_note(monkeypatch):
     assert "Note: careful" in explorer.status.value and explorer.result.lr == 0.02
 
 
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def test_a_redraw_keeps_the_frame_and_matches_a_full_drawing(monkeypatch):
+    explorer = LearningRateExplorer(n_seeds=2, epochs=300)
+    canvas = explorer._canvas
+    frames = []
+    full_draw = canvas.canvas.draw
+    monkeypatch.setattr(canvas.canvas, "draw", lambda: frames.append(1) or full_draw())
+    explorer.lr.value = 0.5
+    explorer.lr.value = 0.6  # the same axes: the frame's pixels are pasted, not drawn again
+    assert frames == [] and explorer.result.lr == 0.6
+    explorer.epochs.value = 350  # other axes: the frame is drawn again
+    assert frames == [1]
+    blitted = _pixels(explorer.png)
+    for artist in canvas.fig.findobj(lambda a: a.get_animated()):
+        artist.set_animated(False)
+    buf = io.BytesIO()
+    canvas.fig.savefig(buf, format="png")  # everything drawn from scratch, in z-order
+    full = _pixels(buf.getvalue())
+    assert blitted.shape == full.shape == (336, 800, 3)
+    differ = np.abs(blitted - full).max(axis=2) > 8
+    # the same picture: only where an axis line crosses the curve or the map may the order differ
+    assert differ.mean() < 0.005, differ.mean()
+
+
 def test_controls_and_css_classes_for_the_browser_test():
     explorer = LearningRateExplorer(n_seeds=1, epochs=100)
-    assert isinstance(explorer.lr, ipywidgets.FloatLogSlider)
-    assert (explorer.lr.base, explorer.lr.min, explorer.lr.max, explorer.lr.value) == (10, -3, 1, 0.8)
+    assert isinstance(explorer.lr, ipywidgets.SelectionSlider)
+    rates = [value for _label, value in explorer.lr.options]
+    assert (rates[0], rates[-1], explorer.lr.value, explorer.lr.label) == (0.001, 10, 0.8, "0.8")
+    assert rates == sorted(rates) and len(rates) == 41
+    assert all(1.19 < b / a < 1.34 for a, b in zip(rates, rates[1:]))  # an even log scale, near enough
+    assert {0.001, 0.01, 0.1, 0.3, 0.5, 0.8, 1, 2, 10} <= set(rates)  # the rates the notebooks speak of
+    # every drag step retrains: the figure follows the mouse
+    assert explorer.lr.continuous_update and explorer.epochs.continuous_update
+    assert explorer.seed.continuous_update
     assert "lab-lr-slider" in explorer.lr._dom_classes
     assert "lab-status" in explorer.status._dom_classes
     assert "lab-plot" in explorer.plot._dom_classes
@@ -127,7 +164,10 @@ def test_controls_and_css_classes_for_the_browser_test():
         (dict(lr=1e-4), ValueError, "lr must be between"),
         (dict(lr="fast"), TypeError, "lr must be a real number"),
         (dict(lr=float("nan")), ValueError, "lr must be a finite"),
+        (dict(lr=0.7), ValueError, r"lr must be one of the slider's rates .*0\.6, 0\.8.*got 0\.7"),
+        (dict(lr=10**-0.1), ValueError, "lr must be one of the slider's rates"),
         (dict(epochs=10), ValueError, "epochs must be between 50 and 4000"),
+        (dict(epochs=125), ValueError, "epochs must be a multiple of 50"),
         (dict(epochs=2.5), TypeError, "epochs must be an integer"),
         (dict(data="spiral"), ValueError, "data must be one of"),
         (dict(seed=-1), ValueError, "seed must be between 0 and 99"),
