@@ -11,6 +11,7 @@ verified (`instructor/verify.py`).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -21,18 +22,43 @@ from .notebooks import fill_notebook, release_notebook
 from .verify import REPO, gradient_code, verify
 
 
+def _error(message: str) -> SystemExit:
+    return SystemExit(f"python -m instructor.release: error: {message}")
+
+
+def check_source(source: Path) -> None:
+    """`--source` must be an instructor's checkout: the pack with its release settings."""
+    if not source.is_dir():
+        raise _error(f"--source {source} is not a folder")
+    missing = [rel for rel in ("lab/__init__.py", "instructor/release.toml") if not (source / rel).is_file()]
+    if missing:
+        raise _error(f"--source {source} is not an instructor's checkout of the pack: no {missing[0]}")
+
+
 def check_out_dir(out: Path, source: Path) -> None:
+    """OUT_DIR must be new or empty, outside the repository, and creatable."""
     out_r, source_r = out.resolve(), source.resolve()
     if out_r == source_r or out_r.is_relative_to(source_r):
-        raise SystemExit(
-            f"python -m instructor.release: error: OUT_DIR {out} is inside the repository {source}; "
-            "write the release somewhere else"
-        )
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise SystemExit(
-            f"python -m instructor.release: error: OUT_DIR {out} exists and is not empty; "
-            "give a new or empty folder"
-        )
+        raise _error(f"OUT_DIR {out} is inside the repository {source}; write the release somewhere else")
+    if out.exists() and not out.is_dir():
+        raise _error(f"OUT_DIR {out} is a file, not a folder; give a new or empty folder")
+    if out.exists() and any(out.iterdir()):
+        raise _error(f"OUT_DIR {out} exists and is not empty; give a new or empty folder")
+    parent = out_r
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise _error(f"OUT_DIR {out} cannot be written: {parent} is not a writable folder")
+
+
+def check_release_dir(release_dir: Path, source: Path) -> None:
+    """`--fill OUT_DIR` takes a students' release: a folder with the pack, not the instructor's copy."""
+    if not release_dir.is_dir():
+        raise _error(f"OUT_DIR {release_dir} is not a folder: --fill takes a students' release")
+    if release_dir.resolve() == source.resolve():
+        raise _error(f"OUT_DIR {release_dir} is the instructor's checkout itself: --fill takes a release")
+    if not (release_dir / "lab" / "__init__.py").is_file():
+        raise _error(f"OUT_DIR {release_dir} is not a students' release: no lab/__init__.py")
 
 
 def build(out: Path, source: Path = REPO, config: dict | None = None) -> list[str]:
@@ -88,6 +114,17 @@ def fill(release_dir: Path, source: Path = REPO, overrides: dict[str, str] | Non
     return changed
 
 
+def _remove(out: Path, created: bool) -> None:
+    """Remove what a failed release wrote: OUT_DIR itself if this run created it, else its contents."""
+    if not out.exists():
+        return
+    if created:
+        shutil.rmtree(out)
+        return
+    for path in out.iterdir():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m instructor.release", description=__doc__.split("\n\n")[0]
@@ -101,23 +138,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", default=str(REPO), help="the instructor's checkout (default: this one)")
     args = parser.parse_args(argv)
     out, source = Path(args.out_dir), Path(args.source)
+    check_source(source)
+    if args.fill:
+        check_release_dir(out, source)
+        changed = fill(out, source)
+        print(f"filled the stubs of {len(changed)} files in {out}: " + ", ".join(changed))
+        return 0
+    check_out_dir(out, source)
+    created = not out.exists()
     try:
-        if args.fill:
-            changed = fill(out, source)
-            print(f"filled the stubs of {len(changed)} files in {out}: " + ", ".join(changed))
-            return 0
-        check_out_dir(out, source)
-        created = not out.exists()
         files = build(out, source)
         problems = verify(out, source)
-    except MarkerError as exc:
+    except (MarkerError, OSError, UnicodeDecodeError) as exc:
+        _remove(out, created)  # never leave half a release behind
         print(f"python -m instructor.release: error: {exc}", file=sys.stderr)
         return 1
     if problems:
-        # never leave a release that leaks behind: remove what was written
-        shutil.rmtree(out) if created else [
-            shutil.rmtree(p) if p.is_dir() else p.unlink() for p in out.iterdir()
-        ]
+        _remove(out, created)  # never leave a release that leaks behind
         print(
             "python -m instructor.release: error: the release failed verification and was removed:",
             file=sys.stderr,

@@ -7,6 +7,7 @@ in tests/grader/test_grading.py.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -148,3 +149,36 @@ def test_release_refuses_a_non_empty_folder_or_the_repository(tmp_path):
             release.main([str(target)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["something"]
     assert not (REPO / "build" / "release").exists()
+
+
+def _bad_arguments(tmp: Path) -> list[tuple[list[str], str]]:
+    """(argv, the error it must give): every argument the release takes from a user, made wrong."""
+    (tmp / "a_file").write_text("x")
+    (tmp / "not_the_pack").mkdir()
+    (tmp / "not_the_pack" / "notes.txt").write_text("x")
+    (tmp / "read_only").mkdir(mode=0o555)
+    new = str(tmp / "new")
+    return [
+        ([str(tmp / "a_file")], "OUT_DIR .* is a file, not a folder"),
+        ([new, "--source", str(tmp / "nowhere")], "--source .* is not a folder"),
+        ([new, "--source", str(tmp / "a_file")], "--source .* is not a folder"),
+        ([new, "--source", str(tmp / "not_the_pack")], "--source .* is not an instructor's checkout"),
+        (["--fill", str(tmp / "nowhere")], "OUT_DIR .* is not a folder: --fill takes a students' release"),
+        (["--fill", str(tmp / "a_file")], "OUT_DIR .* is not a folder"),
+        (["--fill", str(tmp / "not_the_pack")], "OUT_DIR .* is not a students' release"),
+        (["--fill", str(REPO)], "OUT_DIR .* is the instructor's checkout itself"),
+        ([str(tmp / "a_file" / "below")], "OUT_DIR .* cannot be written: .*a_file is not a writable folder"),
+    ] + (
+        # root may write anywhere: the read-only folder only stops other users
+        [([str(tmp / "read_only" / "out")], "OUT_DIR .* cannot be written")] if os.geteuid() != 0 else []
+    )
+
+
+def test_release_rejects_every_bad_argument_by_name_and_writes_nothing(tmp_path):
+    cases = _bad_arguments(tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for argv, message in cases:
+        with pytest.raises(SystemExit, match="python -m instructor.release: error: " + message):
+            release.main(argv)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert len(cases) >= 9
