@@ -48,6 +48,10 @@ LR_RATES = tuple(float(f"{m}e{e}") for e in range(-3, 1) for m in (1, 1.2, 1.5, 
 LR_RANGE = (LR_RATES[0], LR_RATES[-1])  # the slider's ends
 EPOCHS_RANGE = (50, 4000)
 SEED_RANGE = (0, 99)
+#: The loss axis's lower end: with the default epochs, no rate of the slider takes a seed of the
+#: band below it (the lowest, lr 10 on XOR, reaches about 6e-6), so moving the slider redraws
+#: only the curves, never the axes.
+LOSS_FLOOR = 1e-6
 
 
 def _check_range(value, name: str, lo, hi, kind):
@@ -290,16 +294,19 @@ class _Canvas:
             self.band.remove()
             self.band = None
         h = result.histories
-        loss_limits = (10.0**-2, 1.0)
+        loss_limits = (LOSS_FLOOR, 1.0)
         if np.isfinite(h).all():
             epochs = np.arange(1, result.epochs + 1)
             self.band = ax_loss.fill_between(
                 epochs, h.min(axis=0), h.max(axis=0), alpha=0.25, color="tab:blue", lw=0, animated=True
             )
             self.curve.set_data(epochs, result.history)
-            # whole decades, so that nearby rates share one frame
+            # one frame for every rate, unless a loss falls below the floor: then whole decades
             low = max(float(h.min()), 1e-12) / 1.5
-            loss_limits = (10.0 ** min(math.floor(math.log10(low)), -2), max(1.0, float(h.max()) * 1.5))
+            loss_limits = (
+                min(10.0 ** math.floor(math.log10(low)), LOSS_FLOOR),
+                max(1.0, float(h.max()) * 1.5),
+            )
             ax_loss.set_title(f"lr = {result.lr:.3g}: loss, seed {result.seeds[0]} in a band of {len(h)}")
         else:
             self.curve.set_data([], [])

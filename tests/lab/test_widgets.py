@@ -138,6 +138,17 @@ def test_a_redraw_keeps_the_frame_and_matches_a_full_drawing(monkeypatch):
     assert differ.mean() < 0.005, differ.mean()
 
 
+def test_moving_the_rate_never_redraws_the_axes(monkeypatch):
+    explorer = LearningRateExplorer()  # the default band: 8 seeds, 1000 epochs of XOR
+    frames = []
+    full_draw = explorer._canvas.canvas.draw
+    monkeypatch.setattr(explorer._canvas.canvas, "draw", lambda: frames.append(1) or full_draw())
+    for lr in (10, 0.001, 0.3, 2, 0.8):  # lr 10 reaches the lowest loss of the slider's rates
+        explorer.lr.value = lr
+        assert explorer.result.histories.min() > widgets.LOSS_FLOOR
+    assert frames == []
+
+
 def test_controls_and_css_classes_for_the_browser_test():
     explorer = LearningRateExplorer(n_seeds=1, epochs=100)
     assert isinstance(explorer.lr, ipywidgets.SelectionSlider)
