@@ -340,8 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     per_update = {k: t[f"k{k}"] / k for k in (1, 16, 256, 1000)}
     print("ratios (measured in this run):")
-    print(f"  lab vs naive numpy, per update, XOR:       {t['naive_xor'] / t['lab_xor']:7.1f}x faster")
-    print(f"  lab vs naive numpy, per update, linear:    {t['naive_lin'] / t['lab_lin']:7.1f}x faster")
+    for data, short in (("XOR", "xor"), ("linear", "lin")):
+        print(
+            f"  lab vs naive numpy, per update, {data + ':':8s}  "
+            f"{t[f'naive_{short}'] / t[f'lab_{short}']:7.1f}x faster "
+            f"(fastest rounds: {best[f'naive_{short}'] / best[f'lab_{short}']:.1f}x)"
+        )
     print(f"  lab vs its readable numpy loop, XOR:       {t['readable_xor'] / t['lab_xor']:7.1f}x faster")
     if "torch_sample_xor" in t:
         ratio = t["torch_sample_xor"] / t["lab_xor"]
