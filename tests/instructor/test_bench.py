@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from lab import engine
+
 
 def test_bench_quick_prints_the_table_and_ratios():
     result = subprocess.run(
@@ -27,7 +29,7 @@ def test_bench_quick_prints_the_table_and_ratios():
         "slider: retrain 8 nets + redraw",
         "training ",
         "drawing ",
-        "a fresh process (numba): import lab",
+        f"a fresh process ({engine.ENGINE}): import lab",
         "targets:",
         "16 networks <= 2x the time of one",
         "a fresh process's first call <= 0.5 s",
