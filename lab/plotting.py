@@ -264,3 +264,27 @@ def plot_probabilities(y_hat, y, ax=None, *, title: str | None = "Predicted prob
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return fig
+
+
+def name_axes(axes) -> None:
+    """Label the axes of a plot of points by the point's coordinates: "$x_1$" across, "$x_2$" up.
+
+    `axes` is one matplotlib Axes or a non-empty list, tuple or array of them (`fig.axes`).
+    The label of a point is `y`, so the vertical axis is *not* called y.
+    """
+    from matplotlib.axes import Axes
+
+    if isinstance(axes, Axes):
+        axes = [axes]
+    else:
+        try:
+            axes = list(np.ravel(np.asarray(axes, dtype=object)))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"axes must be a matplotlib Axes or a list of them: {exc}") from None
+        if not axes:
+            raise ValueError("axes must hold at least one matplotlib Axes, got none")
+        for i, ax in enumerate(axes):
+            if not isinstance(ax, Axes):
+                raise TypeError(f"axes must hold matplotlib Axes, got {type(ax).__name__} at index {i}")
+    for ax in axes:
+        ax.set(xlabel="$x_1$", ylabel="$x_2$")

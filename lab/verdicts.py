@@ -7,7 +7,10 @@ stalls.
 * `diagnose` — the verdict on one trained network;
 * `train_band` — one rate, a band of seeds trained together by `lab.train_many`, judged;
 * `compare_learning_rates` / `plot_comparison` — several rates at once (rates × seeds in one
-  `train_many` call), and their static figure.
+  `train_many` call), and their static figure;
+* `first_epoch_below` and `size` — two measurements the notebooks take of runs: when a loss
+  curve first drops below a level, and the length of a gradient (or of the weights);
+* `check_answer` — the verdict on a student's answer to a notebook's question.
 
 No widgets here (the live explorer is `lab.widgets`). The net is always the report's 2-4-4-1
 sigmoid net; the data are the report's: the 21 XOR points, or 100 linear points drawn with
@@ -339,3 +342,79 @@ def plot_comparison(results: Sequence[Result], axes=None):
     ax_final.set_title("Too small, right, too large")
     ax_final.legend(fontsize=8)
     return fig
+
+
+def first_epoch_below(histories, threshold: float) -> np.ndarray:
+    """The first epoch (counted from 1) whose loss is below `threshold`, per loss curve.
+
+    `histories` is one curve (epochs,) or several (k, epochs), as `fit` and `train_many`
+    return them; the result is a float array of shape () or (k,), `inf` where a curve never
+    drops below `threshold` (so a median counts it as waiting longer than the run).
+    """
+    h = check_real_array(histories, "histories")
+    if h.ndim not in (1, 2) or h.shape[-1] == 0:
+        raise ValueError(
+            f"histories must have shape (epochs,) or (k, epochs) with epochs >= 1, got {h.shape}"
+        )
+    if not np.isfinite(h).all():
+        raise ValueError("histories must hold finite losses")
+    threshold = check_real(threshold, "threshold")
+    below = h < threshold
+    first = np.where(below.any(axis=-1), 1 + np.argmax(below, axis=-1), np.inf)
+    return np.asarray(first, dtype=float)
+
+
+def size(arrays) -> float:
+    """The length of all `arrays` together as one long vector: sqrt(Σ a²) over every entry.
+
+    `arrays` is a non-empty list of arrays, e.g. `net.gradients(X, y)` or `net.parameters()`.
+    """
+    if isinstance(arrays, np.ndarray) or not isinstance(arrays, Sequence) or isinstance(arrays, str):
+        raise TypeError(f"arrays must be a list of arrays (e.g. net.gradients(X, y)), got {show(arrays)}")
+    if len(arrays) == 0:
+        raise ValueError("arrays must hold at least one array, got none")
+    checked = [check_real_array(a, f"arrays[{i}]") for i, a in enumerate(arrays)]
+    for i, a in enumerate(checked):
+        if not np.isfinite(a).all():
+            raise ValueError(f"arrays[{i}] must hold finite numbers")
+    return float(np.sqrt(sum(float(np.sum(a**2)) for a in checked)))
+
+
+def check_answer(question, answer, truth, rel: float = 0.01) -> bool | None:
+    """Print, and return, the verdict on `answer` to notebook question `question`.
+
+    `truth` is what the notebook's experiment found: a word ("more", "yes", ...) or a number.
+    A word answer is right when it is that word (case and surrounding spaces ignored); a number
+    answer when it is within `rel` of `truth` relatively (within `rel` absolutely when `truth`
+    is 0). `answer` None means not answered yet: that is printed, and None returned, so a
+    notebook whose answers are still empty runs cleanly. Returns True (right) or False.
+    """
+    if not isinstance(question, (int, str)) or isinstance(question, bool):
+        raise TypeError(f"question must be a question number or name, got {show(question)}")
+    if isinstance(question, int) and question < 1:
+        raise ValueError(f"question must be >= 1, got {question}")
+    if isinstance(question, str) and not question.strip():
+        raise ValueError("question must not be an empty name")
+    rel = check_real(rel, "rel")
+    if not 0 <= rel < 1:
+        raise ValueError(f"rel must be in [0, 1), got {rel!r}")
+    if isinstance(truth, str):
+        if not truth.strip():
+            raise ValueError("truth must not be an empty word")
+    else:
+        truth = check_real(truth, "truth")
+    if answer is None:
+        print(f"question {question}: not answered yet (write your answer in the cell above)")
+        return None
+    if isinstance(truth, str):
+        if not isinstance(answer, str):
+            raise TypeError(f"answer must be a word such as {truth!r} (in quotes), got {show(answer)}")
+        right = answer.strip().lower() == truth.strip().lower()
+    else:
+        if isinstance(answer, str):
+            raise TypeError(f"answer must be a number, not the text {answer!r}")
+        answer = check_real(answer, "answer")
+        right = abs(answer - truth) <= rel * (abs(truth) if truth != 0 else 1.0)
+    verdict = "right" if right else "not yet: look again"
+    print(f"question {question}: {verdict} (your answer: {answer!r})")
+    return right

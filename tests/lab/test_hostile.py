@@ -621,6 +621,64 @@ case(
 )
 case("plotting.plot_probabilities", [np.full(21, 0.5), Y], {"title": 1}, TypeError, "title must be a string")
 case("plotting.plot_probabilities", [np.full(21, 0.5), Y], {"ax": "a"}, TypeError, "ax must be a matplotlib")
+for axes, error, match in [
+    ([], ValueError, "axes must hold at least one matplotlib Axes"),
+    (np.array([]), ValueError, "axes must hold at least one matplotlib Axes"),
+    ("ax", TypeError, "axes must hold matplotlib Axes, got str at index 0"),
+    ([AX, None], TypeError, "axes must hold matplotlib Axes, got NoneType at index 1"),
+    (None, TypeError, "axes must hold matplotlib Axes, got NoneType"),
+    (3, TypeError, "axes must hold matplotlib Axes, got int"),
+]:
+    case("plotting.name_axes", [axes], {}, error, match)
+
+# ------------------------------------------------------------------ lab.verdicts: measurements, answers
+for histories, error, match in [
+    (np.zeros((2, 0)), ValueError, r"histories must have shape \(epochs,\) or \(k, epochs\)"),
+    (np.zeros((2, 2, 2)), ValueError, "histories must have shape"),
+    (0.1, ValueError, "histories must have shape"),
+    (np.array([0.1, np.nan]), ValueError, "histories must hold finite losses"),
+    (np.array([0.1, np.inf]), ValueError, "histories must hold finite losses"),
+    (["a", "b"], TypeError, "histories must hold real numbers"),
+    (np.array([True, False]), TypeError, "histories must hold real numbers"),
+    (None, TypeError, "histories must hold real numbers"),
+]:
+    case("verdicts.first_epoch_below", [histories, 0.1], {}, error, match)
+for value, error, match in [(v, TypeError, "threshold must be a real number") for v in NOT_REAL] + [
+    (float("nan"), ValueError, "threshold must be a finite number"),
+    (float("inf"), ValueError, "threshold must be a finite number"),
+]:
+    case("verdicts.first_epoch_below", [[0.2, 0.1], value], {}, error, match)
+for arrays, error, match in [
+    (np.ones(3), TypeError, "arrays must be a list of arrays"),
+    ("abc", TypeError, "arrays must be a list of arrays"),
+    (None, TypeError, "arrays must be a list of arrays"),
+    (3.0, TypeError, "arrays must be a list of arrays"),
+    ([], ValueError, "arrays must hold at least one array"),
+    ([np.ones(2), np.array(["a"])], TypeError, r"arrays\[1\] must hold real numbers"),
+    ([np.ones(2) + 0j], TypeError, r"arrays\[0\] must hold real numbers"),
+    ([np.array([np.nan])], ValueError, r"arrays\[0\] must hold finite numbers"),
+]:
+    case("verdicts.size", [arrays], {}, error, match)
+for args, kwargs, error, match in [
+    ((0, 1.0, 1.0), {}, ValueError, "question must be >= 1"),
+    ((-3, 1.0, 1.0), {}, ValueError, "question must be >= 1"),
+    ((True, 1.0, 1.0), {}, TypeError, "question must be a question number"),
+    ((None, 1.0, 1.0), {}, TypeError, "question must be a question number"),
+    ((1.5, 1.0, 1.0), {}, TypeError, "question must be a question number"),
+    (("", 1.0, 1.0), {}, ValueError, "question must not be an empty name"),
+    ((1, 1.0, None), {}, TypeError, "truth must be a real number"),
+    ((1, 1.0, [1.0]), {}, TypeError, "truth must be a real number"),
+    ((1, 1.0, float("nan")), {}, ValueError, "truth must be a finite number"),
+    ((1, "yes", " "), {}, ValueError, "truth must not be an empty word"),
+    ((1, "0.238", 0.238), {}, TypeError, "answer must be a number, not the text"),
+    ((1, [0.238], 0.238), {}, TypeError, "answer must be a real number"),
+    ((1, 1 + 0j, 1.0), {}, TypeError, "answer must be a real number"),
+    ((1, np.array(0.5), 0.5), {}, TypeError, "answer must be a real number"),
+    ((1, float("nan"), 0.238), {}, ValueError, "answer must be a finite number"),
+    ((1, 1, "yes"), {}, TypeError, "answer must be a word such as 'yes'"),
+    ((1, None, "yes"), {"rel": 2.0}, ValueError, r"rel must be in \[0, 1\)"),
+] + [((1, 1.0, 1.0), {"rel": v}, TypeError, "rel must be a real number") for v in NOT_REAL]:
+    case("verdicts.check_answer", args, kwargs, error, match)
 
 # ------------------------------------------------------------------ lab.widgets
 DATA_BAD = [

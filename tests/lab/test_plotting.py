@@ -187,3 +187,30 @@ def test_bad_arguments_are_named_and_nothing_is_drawn(xor, call, error, name):
             assert all(not ax.collections and not ax.get_lines() for ax in plt.figure(num).axes)
     else:
         assert not new, "a figure was created before the bad argument was rejected"
+
+
+def test_name_axes_labels_the_coordinates_not_the_label(xor):
+    from lab.plotting import name_axes
+
+    X, y = xor
+    fig = plot_predictions(X, y, y)
+    name_axes(fig.axes)
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes] == [("$x_1$", "$x_2$")] * len(fig.axes)
+    fig, ax = plt.subplots()
+    name_axes(ax)  # one Axes alone
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_1$", "$x_2$")
+
+
+@pytest.mark.parametrize(
+    "axes, error, match",
+    [
+        ([], ValueError, "axes must hold at least one matplotlib Axes"),
+        ("ax", TypeError, "axes must hold matplotlib Axes, got str at index 0"),
+        (None, TypeError, "axes must hold matplotlib Axes, got NoneType"),
+    ],
+)
+def test_name_axes_rejects_what_is_not_axes(axes, error, match):
+    from lab.plotting import name_axes
+
+    with pytest.raises(error, match=match):
+        name_axes(axes)
