@@ -142,7 +142,8 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
     update order first),
     "saturated" (the output sigmoid, or most hidden ones, pinned at 0 or 1: the rate
     is too large), "learning" (the loss fell by more than 1% over the last fifth of
-    the epochs), "stuck" (it settled in a local minimum).
+    the epochs), "stuck" (the loss stopped falling off the plateau: in notebook 04 the mirror
+    band, a saddle that training on usually leaves, not a local minimum).
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a lab.Network, got {type(net).__name__}")
@@ -194,7 +195,11 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
         )
     if loss < 0.99 * history[int(0.8 * (epochs - 1))]:  # fell by > 1% over the last fifth
         return "learning", f"{head} still learning — {tail}, and the loss still falls: give it more epochs."
-    return "stuck", f"{head} stalls in a local minimum — {tail}. Another seed may escape it."
+    return "stuck", (
+        f"{head} stuck — the loss has stopped falling, off the 0.125 plateau: {tail}. Often the mirror "
+        "band of notebook 04, a saddle rather than a minimum: more epochs usually leave it, "
+        "or try another seed."
+    )
 
 
 def _tally(verdicts: Sequence[str]) -> str:

@@ -210,7 +210,8 @@ def test_diagnose_names_each_regime():
 
     stuck = train_band(0.8, "xor", 1500, seeds=(4,))  # seed 4 gets stuck with the centre point wrong
     net, history = stuck.networks[0], stuck.history
-    assert diagnose(net, X, y, history, 0.8)[0] == "stuck"
+    verdict, message = diagnose(net, X, y, history, 0.8)
+    assert verdict == "stuck" and "saddle rather than a minimum" in message  # notebook 04: not a minimum
     falling = np.linspace(0.1, history[-1], len(history))  # the same net, but a loss still falling
     assert diagnose(net, X, y, falling, 0.8)[0] == "learning"
 
