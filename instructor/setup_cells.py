@@ -136,6 +136,15 @@ def apply_readme(text: str, url: str, notebooks: list[str], where: str) -> str:
     return text[:start] + readme_badges(url, notebooks) + text[stop + len(END) :]
 
 
+def set_repository(pyproject: str, url: str) -> str:
+    """pyproject.toml's text with its [project.urls] Source set to `url` (the release's repository)."""
+    _owner_name(url)
+    pattern = re.compile(r'^Source = "https://github\.com/[^"]*"$', re.MULTILINE)
+    if len(pattern.findall(pyproject)) != 1:
+        raise ValueError('pyproject.toml: no single line Source = "https://github.com/..." to set')
+    return pattern.sub(f'Source = "{url}"', pyproject)
+
+
 def run(root: Path = REPO, url: str | None = None, write: bool = True) -> list[str]:
     """Bring the notebooks and READMEs under `root` up to date for `url` (default: pyproject's);
     returns the files that changed (or, with write=False, would change)."""

@@ -98,3 +98,33 @@ def test_a_notebook_without_a_title_is_refused():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     with pytest.raises(ValueError, match="first cell must be the markdown title"):
         apply_notebook(nb, URL, "x.ipynb")
+
+
+def test_a_release_for_the_students_repository_points_its_cells_and_badges_there(tmp_path):
+    from instructor import release, verify
+
+    other = "https://github.com/my-course/backprop-2027"
+    out = tmp_path / "student"
+    release.build(out, ROOT, repository=other)
+    assert repository(out / "pyproject.toml") == other
+    for path in NOTEBOOKS:
+        nb = nbformat.read(out / "notebooks" / path.name, as_version=4)
+        assert nb.cells[0].source == colab_badge(other, path.name) and nb.cells[2].source == setup_source(
+            other
+        )
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "codespaces.new/my-course/backprop-2027" in readme and "backprop-lab/backprop-lab" not in readme
+    assert verify.verify(out, ROOT, repository=other) == []
+    # the same release checked as if it were meant for the instructor's URL: its README is not
+    assert any("README.md: not the copy" in p for p in verify.verify(out, ROOT))
+
+
+def test_the_release_refuses_a_repository_that_is_no_github_url(tmp_path):
+    from instructor import release
+
+    with pytest.raises(
+        SystemExit, match="error: --repository gitlab.com/a/b: url must be https://github.com"
+    ):
+        release.main([str(tmp_path / "out"), "--repository", "gitlab.com/a/b"])
+    assert not (tmp_path / "out").exists()
