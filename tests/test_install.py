@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 import venv
 from pathlib import Path
@@ -115,6 +116,7 @@ def _env(tmp_path: Path, venv_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
     # the venv's own kernel (ipykernel's python3), not one a user's Jupyter folders name
     env.update(PIP_CONSTRAINT=str(constraints), MPLBACKEND="Agg", JUPYTER_DATA_DIR=str(tmp_path / "jupyter"))
+    env["PIP_NO_COMPILE"] = "1"  # pip writes no .pyc files: a shorter install
     env["PATH"] = f"{venv_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return env
 
@@ -181,3 +183,27 @@ def test_the_set_up_cell_installs_the_pack_and_the_notebooks_run_from_the_instal
                 assert out.output_type != "error", (name, out.get("ename"), out.get("evalue"))
                 if out.output_type == "stream" and out.name == "stderr":
                     assert "Warning" not in out.text and "Traceback" not in out.text, (name, out.text)
+
+
+def test_the_explorer_displays_through_ipywidgets_7_as_colab_has_it():
+    # ipywidgets 7 (Colab's) widgets have _ipython_display_, not _repr_mimebundle_; the explorer follows
+    # the version it finds. The real ipywidgets 7.7.1 ran notebook 05: python -m instructor.lower_bounds.
+    script = """
+import ipywidgets
+ipywidgets.__version__ = "7.7.1"
+import lab.widgets as w
+calls = []
+class Widget7:
+    def _ipython_display_(self, **kwargs):
+        calls.append(kwargs)
+explorer = w.LearningRateExplorer(epochs=50, n_seeds=1, resolution=4)
+explorer.widget = Widget7()
+explorer._ipython_display_()
+assert calls == [{}], calls
+print("ok")
+"""
+    run = _run([sys.executable, "-c", script], env={**os.environ, "MPLBACKEND": "Agg"}, timeout=300)
+    assert (run.returncode, run.stdout) == (0, "ok\n"), run.stderr[-3000:]
+    import lab.widgets
+
+    assert "_ipython_display_" not in vars(lab.widgets.LearningRateExplorer)  # ipywidgets 8 here: as before
