@@ -1,19 +1,19 @@
 """On which platforms do the pins of requirements.txt install? Asks the package index, prints a table.
 
-    python -m instructor.platforms            # the README's platform table (markdown), ~2-5 minutes
+    python -m instructor.platforms            # the README's platform table (markdown), ~10 minutes
 
 For every pinned package whose installed wheel is not pure Python (tag `py3-none-any`), and for each
 platform of `PLATFORMS`, pip looks for a wheel of exactly the pinned version for CPython 3.11.7
 (`pip install --dry-run --only-binary=:all: --no-deps --platform ... --python-version 3.11.7`). Then
-one resolution per platform of the whole file, the missing pins left out, lists what pip adds there
-that requirements.txt does not pin (colorama on Windows, say). Pins with an environment marker false
-on a platform are not asked for there. It needs the package index (it downloads wheels to read their
-metadata into a temporary folder), so it is no test; its output is pasted into README.md.
+the installed pins' own requirements, their markers evaluated for that platform, give what pip adds
+there unpinned (colorama on Windows, say; pip itself cannot say: with `--platform` it evaluates
+markers for the machine it runs on). Pins whose environment marker is false on a platform are not
+asked for there. It needs the package index (pip downloads the wheels into a temporary folder), so it
+is no test; its output is pasted into README.md.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile
@@ -109,28 +109,34 @@ def applies(req: Requirement, env: dict) -> bool:
     return req.marker is None or req.marker.evaluate({**default_environment(), **env})
 
 
+def unpinned(reqs: list[Requirement], env: dict) -> list[str]:
+    """What the pinned packages require on a platform (their installed metadata, its markers evaluated
+    for that platform) that the file does not pin: pip installs the newest such version there."""
+    names = {_normal(r.name) for r in reqs}
+    out = set()
+    for req in reqs:
+        try:
+            requires = metadata.distribution(req.name).requires or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in requires:
+            dep = Requirement(line)
+            wanted = dep.marker is None or dep.marker.evaluate({**default_environment(), **env, "extra": ""})
+            if wanted and _normal(dep.name) not in names:
+                out.add(f"{dep.name}{dep.specifier} (for {req.name})")
+    return sorted(out)
+
+
 def check(platform: str) -> tuple[list[str], list[str]]:
-    """(pins without a wheel for `platform`, packages pip adds there that the file does not pin)."""
+    """(pins without a wheel for `platform`, what the pins require there that the file does not pin)."""
     tags, env = PLATFORMS[platform]
     reqs = [r for r in pins() if applies(r, env)]
     missing = []
     with tempfile.TemporaryDirectory() as target:
         for req in reqs:
-            if not is_pure(req.name) and _pip(["--no-deps", str(req)], tags, target).returncode:
+            if not is_pure(req.name) and _pip(["--no-deps", str(req).split(";")[0]], tags, target).returncode:
                 missing.append(str(req).split(";")[0])
-        names = {_normal(r.name) for r in reqs}
-        rest = [str(r).split(";")[0] for r in reqs if str(r).split(";")[0] not in missing]
-        report = Path(target) / "report.json"
-        run = _pip(["--report", str(report), *rest], tags, target)
-        if run.returncode:
-            return missing, [f"(the resolution failed: {run.stderr.strip()[-300:]})"]
-        installed = json.loads(report.read_text())["install"]
-        extra = sorted(
-            f"{item['metadata']['name']} {item['metadata']['version']}"
-            for item in installed
-            if _normal(item["metadata"]["name"]) not in names
-        )
-    return missing, extra
+    return missing, unpinned(reqs, env)
 
 
 def main() -> int:

@@ -5,14 +5,15 @@ the README's badges, all made from the one repository URL in pyproject.toml ([pr
                                                 #   instructor/README.students.md)
     python -m instructor.setup_cells --check    # change nothing; exit 1 if anything is out of date
 
-Every notebook gets, and keeps in this order: a one-line markdown cell with its Colab badge
-(id `open-in-colab`) above the title, and the set-up cell (id `setup`) right after the title. The
-set-up cell is the same in every notebook: it does nothing where `lab` imports (a clone with
-`requirements.txt` installed, the dev-container, the wheel) and prints nothing then, so nbval
-compares it like any other cell. Where `lab` is missing it installs it without restarting the
-kernel: from the clone the notebook sits in (`pip install -e ..`, put on `sys.path` for this kernel
-too), else (Colab) from the repository, `backprop-lab @ git+URL`, or from `$LAB_INSTALL_URL` (a
-`git+file://` URL or a wheel's `file://` URL: the tests use it).
+Every notebook gets, and keeps in this order: a one-line markdown cell with its "Open in Colab" link
+(id `open-in-colab`; text, not the badge image, which JupyterLab would fetch from outside) above the
+title, and the set-up cell (id `setup`) right after the title. The set-up cell is the same in every
+notebook: it does nothing where `lab` imports (a clone with `requirements.txt` installed, the
+dev-container, the wheel) and prints nothing then, so nbval compares it like any other cell. Where
+`lab` is missing it installs it without restarting the kernel: from the clone the notebook sits in
+(`pip install -e ..`, put on `sys.path` for this kernel too), else (Colab) from the repository,
+`backprop-lab @ git+URL`, or from `$LAB_INSTALL_URL` (a `git+file://` URL or a wheel's `file://`
+URL: the tests use it).
 
 The other cells are left alone. A notebook whose cells change must be re-executed afterwards (the
 execution counts move): `jupyter nbconvert --to notebook --execute --inplace ...`.
@@ -92,7 +93,14 @@ def codespaces_url(url: str) -> str:
 
 
 def colab_badge(url: str, notebook: str) -> str:
+    """The README's badge: Colab's image, linked to the notebook in Colab."""
     return f"[![Open In Colab]({COLAB_BADGE})]({colab_url(url, notebook)})"
+
+
+def colab_link(url: str, notebook: str) -> str:
+    """The notebook's own: a text link, no image, so that a notebook opened offline (or in the browser
+    tests) fetches nothing from outside."""
+    return f"**[Open in Colab]({colab_url(url, notebook)})**"
 
 
 def readme_badges(url: str, notebooks: list[str]) -> str:
@@ -113,7 +121,7 @@ def apply_notebook(nb, url: str, notebook: str):
     """`nb` (nbformat) with its badge cell first and its set-up cell after the title; returns it.
 
     A cell already as it should be is kept as it is (outputs and execution count too)."""
-    badge, setup = colab_badge(url, notebook), setup_source(url)
+    badge, setup = colab_link(url, notebook), setup_source(url)
     old = {cell.get("id"): cell for cell in nb.cells if cell.get("id") in (BADGE_ID, SETUP_ID)}
     rest = [cell for cell in nb.cells if cell.get("id") not in (BADGE_ID, SETUP_ID)]
     if not rest or rest[0].cell_type != "markdown" or not rest[0].source.startswith("# "):

@@ -16,6 +16,7 @@ from instructor.setup_cells import (
     SETUP_ID,
     apply_notebook,
     colab_badge,
+    colab_link,
     repository,
     run,
     setup_source,
@@ -35,7 +36,8 @@ def test_the_repository_url_is_read_from_pyproject():
 def test_every_notebook_opens_with_its_badge_the_title_and_the_one_set_up_cell(path):
     nb = nbformat.read(path, as_version=4)
     badge, title, setup = nb.cells[:3]
-    assert (badge.id, badge.cell_type, badge.source) == (BADGE_ID, "markdown", colab_badge(URL, path.name))
+    assert (badge.id, badge.cell_type, badge.source) == (BADGE_ID, "markdown", colab_link(URL, path.name))
+    assert "https://" not in badge.source.split("](")[0]  # a text link: nothing fetched when it renders
     assert f"/github/backprop-lab/backprop-lab/blob/main/notebooks/{path.name})" in badge.source
     assert title.cell_type == "markdown" and title.source.startswith(f"# {path.name[:2]} ")
     assert (setup.id, setup.cell_type, setup.source) == (SETUP_ID, "code", setup_source(URL))
@@ -109,7 +111,7 @@ def test_a_release_for_the_students_repository_points_its_cells_and_badges_there
     assert repository(out / "pyproject.toml") == other
     for path in NOTEBOOKS:
         nb = nbformat.read(out / "notebooks" / path.name, as_version=4)
-        assert nb.cells[0].source == colab_badge(other, path.name) and nb.cells[2].source == setup_source(
+        assert nb.cells[0].source == colab_link(other, path.name) and nb.cells[2].source == setup_source(
             other
         )
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
