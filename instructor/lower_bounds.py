@@ -3,10 +3,10 @@
     python -m instructor.lower_bounds        # a fresh venv, a few minutes; needs the package index
 
 Installs into a fresh venv exactly the lower end of every runtime range (`numpy>=2.0.2` gives
-numpy==2.0.2: about what Colab has preinstalled), ipykernel and nbconvert to run the notebooks, and
-this checkout without its dependencies (not editable). Then it runs notebooks 03 and 05 from a
-folder outside the repository and compares what every code cell prints with the committed
-outputs. The versions are older than the package index on this machine holds, so it is no test;
+numpy==2.0.2; ipywidgets 7.7.1 is the one Colab's widget manager renders), ipykernel and nbconvert
+to run the notebooks, and this checkout without its dependencies (not editable). Then it runs
+notebooks 03 and 05 from a folder outside the repository and compares what every code cell prints
+with the committed outputs. The local package index does not hold these versions, so it is no test;
 its result is written up in README.md ("Open it where you work").
 """
 
