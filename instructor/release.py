@@ -21,9 +21,9 @@ from pathlib import Path
 from .files import CONFIG_SUFFIXES, JUNK, load_config, matches, release_files
 from .markers import MarkerError, Region, fill_text, parse, release_text
 from .notebooks import fill_notebook, release_notebook
+from .setup_cells import check_url, set_repository
 from .setup_cells import repository as source_repository
 from .setup_cells import run as point_at
-from .setup_cells import set_repository
 from .verify import REPO, gradient_code, verify
 
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     check_source(source)
     if args.repository is not None:
         try:
-            set_repository('Source = "https://github.com/x/y"', args.repository)
+            check_url(args.repository)
         except ValueError as exc:
             raise _error(f"--repository {args.repository}: {exc}") from None
     if args.fill:

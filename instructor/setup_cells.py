@@ -71,8 +71,14 @@ def repository(pyproject: Path = REPO / "pyproject.toml") -> str:
     return url
 
 
+def check_url(url: str) -> str:
+    """`url` if it is a GitHub repository URL https://github.com/OWNER/NAME, else a ValueError."""
+    _owner_name(url)
+    return url
+
+
 def _owner_name(url: str) -> str:
-    match = _GITHUB.fullmatch(url)
+    match = _GITHUB.fullmatch(url) if isinstance(url, str) else None
     if match is None:
         raise ValueError(f"url must be https://github.com/OWNER/NAME, got {url!r}")
     return f"{match['owner']}/{match['name']}"
