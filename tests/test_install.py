@@ -8,7 +8,10 @@
   process (no restart); a second run of the cell does nothing;
 - in that venv (plus ipykernel and nbconvert, the test's own tools, not the wheel's), notebooks 03
   and 05 run top to bottom from a folder outside the repository; their set-up cell finds `lab`
-  installed, prints nothing and installs nothing.
+  installed, prints nothing and installs nothing;
+- in a clone where the pack is not installed, the set-up cell installs that clone, editable, and puts
+  it on `sys.path` for the running kernel;
+- under ipywidgets 7 (Colab's) the explorer displays through `_ipython_display_`.
 
 The installs take their versions from requirements.txt (PIP_CONSTRAINT) and the package index that
 pip is configured with; about a minute of pip on this 2-core machine.
@@ -207,3 +210,25 @@ print("ok")
     import lab.widgets
 
     assert "_ipython_display_" not in vars(lab.widgets.LearningRateExplorer)  # ipywidgets 8 here: as before
+
+
+def test_in_a_clone_without_lab_installed_the_set_up_cell_installs_that_clone_editable(tmp_path):
+    # a clone opened with a Python that lacks the pack (VS Code, say): the clone's own lab, not the URL's.
+    # PIP_NO_DEPS keeps this test short; the dependencies are the other test's business.
+    clone = tmp_path / "clone"
+    for rel in source_files(ROOT):
+        (clone / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, clone / rel)
+    venv_dir = tmp_path / "venv"
+    venv.create(venv_dir, with_pip=True)
+    python = str(venv_dir / "bin" / "python")
+    env = {**_env(tmp_path, venv_dir), "PIP_NO_DEPS": "1", "LAB_INSTALL_URL": "git+file:///nowhere"}
+    upgrade = _run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], env=env, timeout=300)
+    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+    script = setup_source(repository()) + '\nprint(importlib.util.find_spec("lab").origin)\n'
+    run = _run([python, "-c", script], cwd=clone / "notebooks", env=env, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert Path(run.stdout.strip()) == clone / "lab" / "__init__.py"  # this kernel: the clone, on sys.path
+    listing = _run([python, "-m", "pip", "list", "--format=json"], env=env, timeout=120)
+    [pack] = [p for p in json.loads(listing.stdout) if p["name"] == "backprop-lab"]
+    assert Path(pack["editable_project_location"]) == clone  # the next kernel: the editable install
