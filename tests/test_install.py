@@ -2,10 +2,12 @@
 
 - pyproject.toml's runtime ranges hold every pin of requirements.txt (a tiny check, and one that fails
   on a range a pin leaves);
+- the wheel holds `lab` and `grader` with its rubric and public tests, and never `instructor`;
 - in a fresh venv, the set-up cell, run as a kernel runs it from a folder outside the repository with
   `LAB_INSTALL_URL=git+file://` a temporary git repository of this checkout, pip-builds the wheel
   and installs it with its runtime dependencies only, and `import lab` then works in the same
-  process (no restart); a second run of the cell does nothing;
+  process (no restart), `lab` and `grader` come from the venv and `python -m grader --help` works
+  (what tests/test_packaging.py checked in a venv of its own); a second run of the cell does nothing;
 - in that venv (plus ipykernel and nbconvert, the test's own tools, not the wheel's), notebooks 03
   and 05 run top to bottom from a folder outside the repository; their set-up cell finds `lab`
   installed, prints nothing and installs nothing;
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -128,6 +131,35 @@ def _run(command, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, **kwargs)
 
 
+def test_the_wheel_holds_lab_and_the_grader_with_its_rubric_and_never_instructor(tmp_path):
+    repo = _git_repository(tmp_path / "repo")  # the files git would clone, built as pip builds them
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    assert (repo / "instructor" / "release.py").is_file()  # there to be left out
+    build = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "wheels"),
+            str(repo),  # a path: a bare "repo" would be a package name on the index
+        ],
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    [wheel] = (tmp_path / "wheels").glob("backprop_lab-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "grader/rubric/rubric.toml" in names and "grader/rubric/public/test_backward.py" in names
+    assert "grader/rubric/conftest.py" in names and "grader/rubric/pytest.ini" in names
+    assert "lab/network.py" in names and not any(n.startswith("instructor/") for n in names)
+
+
 def test_the_set_up_cell_installs_the_pack_and_the_notebooks_run_from_the_installed_wheel(tmp_path):
     repo = _git_repository(tmp_path / "repo")
     venv_dir = tmp_path / "venv"
@@ -156,6 +188,16 @@ def test_the_set_up_cell_installs_the_pack_and_the_notebooks_run_from_the_instal
     assert "editable_project_location" not in installed["backprop-lab"]
     assert {"backprop-lab"} | {_normal(d.name) for d in runtime_dependencies()} <= set(installed)
     assert not {"pytest", "jupyterlab", "ipykernel", "nbconvert", "scipy", "ruff"} & set(installed)
+    # the wheel alone: lab and grader from the venv, `python -m grader --help`, outside the repository
+    where = _run(
+        [python, "-c", "import lab, grader; print(lab.__file__); print(grader.__file__)"],
+        cwd=outside,
+        env=env,
+    )
+    assert where.returncode == 0, where.stderr
+    assert all(Path(line).is_relative_to(venv_dir) for line in where.stdout.split()), where.stdout
+    usage = _run([python, "-m", "grader", "--help"], cwd=outside, env=env, timeout=120)
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: python -m grader"), usage.stderr
     # run again where lab is there: nothing printed, nothing installed (pip is not even asked)
     again = _run(
         [python, "-c", cell], cwd=outside, env={**env, "LAB_INSTALL_URL": "git+file:///nowhere"}, timeout=120
