@@ -8,5 +8,8 @@ grader, never imported) and the benchmark (`python -m instructor.bench`). It may
 not in the `backprop-lab` wheel and not in the students' release. Its modules, one question
 each: `markers` (what do the marker comments say?), `notebooks` (a notebook as released, and
 filled back), `files` (which files go out?), `release` (build it, fill it), `verify` (is it fit
-to hand out?), `probe` (does the release's `lab` run into its stubs?) and `bench` (how fast?).
+to hand out?), `probe` (does the release's `lab` run into its stubs?), `bench` (how fast?),
+`setup_cells` (where students open the pack: the notebooks' set-up cell, Colab links, badges),
+`platforms` (on which platforms do the pins have wheels?) and `lower_bounds` (do the runtime
+ranges' lower ends run the notebooks?).
 """

@@ -1,6 +1,8 @@
 """The students' release: solutions out, stubs in, notebook outputs stripped, hidden tests left out.
 
     python -m instructor.release OUT_DIR     # write the students' copy of this repository, verify it
+    python -m instructor.release OUT_DIR --repository https://github.com/COURSE/TEMPLATE
+                                             # ... whose set-up cells and badges point at that repository
     python -m instructor.release --fill DIR  # put the instructor's solutions back into a release (to test it)
 
 The markers are described in `instructor/markers.py`. What the release leaves out (the hidden
@@ -19,6 +21,9 @@ from pathlib import Path
 from .files import CONFIG_SUFFIXES, JUNK, load_config, matches, release_files
 from .markers import MarkerError, Region, fill_text, parse, release_text
 from .notebooks import fill_notebook, release_notebook
+from .setup_cells import check_url, set_repository
+from .setup_cells import repository as source_repository
+from .setup_cells import run as point_at
 from .verify import REPO, gradient_code, verify
 
 
@@ -61,8 +66,14 @@ def check_release_dir(release_dir: Path, source: Path) -> None:
         raise _error(f"OUT_DIR {release_dir} is not a students' release: no lab/__init__.py")
 
 
-def build(out: Path, source: Path = REPO, config: dict | None = None) -> list[str]:
-    """Write the students' release of `source` into `out` (new or empty); returns the files written."""
+def build(
+    out: Path, source: Path = REPO, config: dict | None = None, repository: str | None = None
+) -> list[str]:
+    """Write the students' release of `source` into `out` (new or empty); returns the files written.
+
+    With `repository` (https://github.com/OWNER/NAME, the students' template repository), the
+    release's pyproject.toml names it as Source, and its notebooks' set-up cells and badges and its
+    README's badges point at it (`instructor/setup_cells.py`)."""
     config = load_config() if config is None else config
     out, source = Path(out), Path(source)
     check_out_dir(out, source)
@@ -82,6 +93,12 @@ def build(out: Path, source: Path = REPO, config: dict | None = None) -> list[st
             dst.write_text(release_notebook(src.read_text(encoding="utf-8"), rel), encoding="utf-8")
         else:
             shutil.copy2(src, dst)
+    if repository is not None:
+        pyproject = out / "pyproject.toml"
+        pyproject.write_text(
+            set_repository(pyproject.read_text(encoding="utf-8"), repository), encoding="utf-8"
+        )
+        point_at(out, repository)
     return files
 
 
@@ -136,9 +153,20 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: put the instructor's solutions into the stubs of the release in OUT_DIR",
     )
     parser.add_argument("--source", default=str(REPO), help="the instructor's checkout (default: this one)")
+    parser.add_argument(
+        "--repository",
+        metavar="URL",
+        help="the students' repository (https://github.com/OWNER/NAME): the release's set-up cells install "
+        "from it and its badges open it (default: pyproject.toml's [project.urls] Source)",
+    )
     args = parser.parse_args(argv)
     out, source = Path(args.out_dir), Path(args.source)
     check_source(source)
+    if args.repository is not None:
+        try:
+            check_url(args.repository)
+        except ValueError as exc:
+            raise _error(f"--repository {args.repository}: {exc}") from None
     if args.fill:
         check_release_dir(out, source)
         changed = fill(out, source)
@@ -147,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     check_out_dir(out, source)
     created = not out.exists()
     try:
-        files = build(out, source)
-        problems = verify(out, source)
+        files = build(out, source, repository=args.repository)
+        problems = verify(out, source, repository=args.repository)
     except (MarkerError, OSError, UnicodeDecodeError) as exc:
         _remove(out, created)  # never leave half a release behind
         print(f"python -m instructor.release: error: {exc}", file=sys.stderr)
@@ -173,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
         for hit in warnings:
             print(f"  {hit}", file=sys.stderr)
     print(f"wrote the students' release to {out}: {len(files)} files, verified")
+    if args.repository is None:
+        print(
+            f"  its set-up cells install from {source_repository(source / 'pyproject.toml')}: for a class, "
+            "give --repository URL of the students' template repository"
+        )
     print("  no solution code, no hidden tests, no notebook outputs; every training path runs into a stub")
     return 0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from .files import CONFIG_SUFFIXES, load_config, matches, release_files, source_files
 from .markers import ANY_MARKER, Region, parse
 from .notebooks import cell_source
+from .setup_cells import READMES, apply_readme
 
 REPO = Path(__file__).resolve().parents[1]
 PROBE = Path(__file__).resolve().parent / "probe.py"
@@ -87,8 +88,13 @@ def gradient_code(root: Path, files, allow=()) -> list[str]:
     return hits
 
 
-def verify(out: Path, source: Path = REPO, config: dict | None = None) -> list[str]:
-    """Check a built release; returns the problems found (empty: the release is fit to hand out)."""
+def verify(
+    out: Path, source: Path = REPO, config: dict | None = None, repository: str | None = None
+) -> list[str]:
+    """Check a built release; returns the problems found (empty: the release is fit to hand out).
+
+    `repository`: the URL the release was built for (`build(..., repository=)`): its README is the
+    students' one with the badges pointing there."""
     config = load_config() if config is None else config
     out, source = Path(out), Path(source)
     problems = []
@@ -98,10 +104,14 @@ def verify(out: Path, source: Path = REPO, config: dict | None = None) -> list[s
     for rel in written:
         if matches(rel, config["exclude"]) and not matches(rel, config["keep"]):
             problems.append(f"{rel}: this path is excluded from the release")
+    notebooks = sorted(p.name for p in (out / "notebooks").glob("[0-9]*.ipynb"))
     for rel, replacement in config["replace"].items():  # the students' README, not the instructor's
-        if (source / replacement).is_file() and (
-            not (out / rel).is_file() or (out / rel).read_bytes() != (source / replacement).read_bytes()
-        ):
+        if not (source / replacement).is_file():
+            continue
+        expected = (source / replacement).read_text(encoding="utf-8")
+        if repository is not None and rel in READMES:
+            expected = apply_readme(expected, repository, notebooks, rel)
+        if not (out / rel).is_file() or (out / rel).read_text(encoding="utf-8") != expected:
             problems.append(f"{rel}: not the copy of {replacement} it should be")
     # hidden tests: not by path, and not by content anywhere
     hidden = [f for f in source_files(source) if matches(f, config["hidden"])]

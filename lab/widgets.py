@@ -152,6 +152,11 @@ class LearningRateExplorer:
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
+    if int(ipywidgets.__version__.split(".")[0]) < 8:
+        # ipywidgets 7 (Colab's) has no _repr_mimebundle_: its widgets display through this instead
+        def _ipython_display_(self, **kwargs):
+            return self.widget._ipython_display_(**kwargs)
+
     # ------------------------------------------------------------- callbacks
     def _on_change(self, change) -> None:
         """The observer of every control. It never raises: that is `update`'s job."""

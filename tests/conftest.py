@@ -10,6 +10,8 @@ matplotlib.use("Agg")
 _LONGEST_FIRST = [
     "tests/grader/test_grading.py",  # the grader, run dozens of times; a background run grades the notebooks
     "tests/lab/test_browser.py",  # JupyterLab in Chromium
+    "tests/test_devcontainer.py",  # requirements.txt into a fresh venv: about two minutes of pip
+    "tests/test_install.py",  # the set-up cell installs the pack into a fresh venv, then notebooks 03 and 05
     "notebooks/06_experiments.ipynb",
     "notebooks/05_learning_rate_sliders.ipynb",
     "notebooks/04_train_xor.ipynb",
