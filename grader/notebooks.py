@@ -5,7 +5,10 @@ notebooks. Before a student's notebook runs, every checking cell is put back fro
 instructor's copy, as nbgrader does: a deleted one is inserted again after the cell it followed,
 an edited one gets its source back, a student's cell that claims the tag is dropped. The
 notebook then runs, in the sandbox, up to its last checking cell (what comes after checks
-nothing), and the item passes when every checking cell ran without an exception.
+nothing), and the item passes when every checking cell ran without an exception *and* the
+values the notebook computed, taken right after given cells (`rubric/public/check_notebooks.py`),
+are right by the grader's own reference. That second half is what a forged "every cell passed"
+message cannot give: the child's word on its assertions alone is the student's word.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import json
 from pathlib import Path
 
 from .judge import Case, Wrong
-from .rubric import RubricError
+from .rubric import PUBLIC_DIR, RubricError, load_checks
 
 TAG = "check"
 
@@ -69,6 +72,8 @@ def restore(student: list[dict], instructor: list[dict]) -> list[dict]:
 
 def cases(paths: list[str], submission: Path, source: Path) -> list[Case]:
     """One case per notebook: run it with its checking cells put back; every checking cell must pass."""
+    module = load_checks(PUBLIC_DIR, "notebooks")
+    evidence = getattr(module, "EVIDENCE", {}) if module is not None else {}
     out = []
     for rel in paths:
         instructor = read(Path(source) / rel)
@@ -77,8 +82,9 @@ def cases(paths: list[str], submission: Path, source: Path) -> list[Case]:
             raise RubricError(f"{source / rel}: no checking cells (tag '{TAG}') to grade the notebook with")
         cells = restore(read(Path(submission) / rel), instructor)
         wanted = [c["id"] for c in cells if c["check"]]
+        export, recheck = evidence.get(rel, ({}, None))
 
-        def judge(result, rel=rel, wanted=wanted):
+        def judge(result, rel=rel, wanted=wanted, export=export, recheck=recheck):
             outcomes = {o.get("id"): o for o in result["cells"] if isinstance(o, dict)}
             for cell_id in wanted:
                 outcome = outcomes.get(cell_id)
@@ -87,6 +93,16 @@ def cases(paths: list[str], submission: Path, source: Path) -> list[Case]:
                 if not outcome.get("ok"):
                     error = str(outcome.get("error", ""))[:400]
                     raise Wrong(f"{rel}: the checking cell {cell_id} failed: {error}")
+            if recheck is not None:
+                values = {}
+                for cell_id, names in export.items():
+                    got = outcomes.get(cell_id, {}).get("values", {})
+                    missing = [n for n in names if n not in got]
+                    if missing:
+                        raise Wrong(f"{rel}: after cell {cell_id}, {', '.join(missing)} is not defined")
+                    values[cell_id] = got
+                recheck(values)
 
-        out.append(Case(f"{rel}, its checking cells", {"op": "notebook", "cells": cells}, judge))
+        call = {"op": "notebook", "cells": cells, "export": export}
+        out.append(Case(f"{rel}, its checking cells", call, judge))
     return out

@@ -184,6 +184,9 @@ def op_notebook(call):
             outcomes.append({"id": cell["id"], "ok": False, "error": _describe(exc)})
         else:
             outcomes.append({"id": cell["id"], "ok": True})
+            names = call.get("export", {}).get(cell["id"], [])
+            if names:  # the values the grader re-checks with its reference, taken right now
+                outcomes[-1]["values"] = {n: _encode(namespace[n]) for n in names if n in namespace}
     return {"cells": outcomes}
 
 
