@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         "--classroom-results", action="store_true", help="print GitHub Classroom's result (base64)"
     )
     p.add_argument("--gradescope", metavar="DIR", help="write a Gradescope autograder into DIR, then exit")
+    p.add_argument(
+        "--gradescope-results", metavar="FILE", help="write Gradescope's results.json (one submission)"
+    )
     return p
 
 
@@ -74,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.time_limit is not None and not args.time_limit > 0:
         return _error("--time-limit must be > 0")
     paths = [Path(p) for p in (args.paths or ["."])]
+    if (args.classroom_results or args.gradescope_results) and len(paths) != 1:
+        return _error("--classroom-results and --gradescope-results grade one submission")
     for path in paths:
-        if not (path / "lab").is_dir():
+        if not (path / "lab").is_dir() and not args.gradescope_results:
             return _error(f"{path} has no lab/ folder: not a checkout of the pack")
     try:
         items = load_rubric(Path(args.rubric))
@@ -125,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(reports, items, Path(args.csv))
     if args.feedback:
         write_feedback(reports, Path(args.feedback))
+    if args.gradescope_results:
+        from .gradescope import write_results
+
+        write_results(reports[0], Path(args.gradescope_results))
     if args.classroom_results:
         from .classroom import result_line
 
