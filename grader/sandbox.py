@@ -40,7 +40,7 @@ from pathlib import Path
 OUTPUT_CAP = 8 * 1024 * 1024  # bytes of stdout (the results) and of stderr (the log), each
 ADDRESS_SPACE = 6 * 1024**3  # bytes: numpy and scipy map a lot of virtual memory, numba more
 FILE_SIZE = 64 * 1024 * 1024  # bytes: the largest file the item may write
-PROCESSES = 512
+PROCESSES = 512  # more than the user runs already
 
 _WARNED = False
 #: The items' processes still running: `kill_all` ends them when the grader is stopped.
@@ -112,13 +112,27 @@ class Run:
     why: str = ""  # "timeout", "output" (past the cap) or ""
 
 
+def _user_processes() -> int:
+    """How many processes this user runs now (RLIMIT_NPROC counts them all, not the item's only)."""
+    uid, count = os.getuid(), 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                pass
+    return count
+
+
 def _limits(cpu_seconds: float):
+    nproc = PROCESSES + _user_processes()
+
     def apply() -> None:
         cpu = max(1, int(cpu_seconds) + 1)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE, FILE_SIZE))
-        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     return apply

@@ -105,6 +105,7 @@ def attacks(canary: Path) -> dict[str, dict[str, str]]:
                 "    os.execv(sys.executable, [sys.executable, *_sleep])\n"
             )
         },
+        "10 GiB of memory asked for": {"lab/__init__.py": "_hog = bytearray(10 * 2**30)\n"},
         "an output flood (300 MiB)": {
             "lab/__init__.py": (
                 "import sys\n_line = 'x' * (1 << 20)\nfor _ in range(300):\n    print(_line)\n"

@@ -8,8 +8,11 @@ scenarios of a test are graded together, in one batch, on the items they concern
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -272,3 +275,32 @@ def test_grader_rejects_unknown_items_and_bad_arguments(tmp_path, capsys, stub_r
     ]:
         assert cli.main(args) == 2
         assert needle in capsys.readouterr().err
+
+
+def test_sigterm_stops_the_grader_kills_its_sandboxes_and_removes_its_files(stub_release, tmp_path):
+    path = copy_of(
+        stub_release,
+        tmp_path,
+        "endless",
+        bugs={ACTIVATIONS: [(SIGMA_PRIME, "    while True:\n        pass")]},
+    )
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader", str(path), "--only", "sigmoid", "--jobs", "1"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(temp.rglob("worker.py")) and not any(temp.rglob("request.json")):
+        assert time.monotonic() < deadline and proc.poll() is None, "the item never started"
+        time.sleep(0.2)
+    time.sleep(1.0)  # the endless loop is running in its sandbox
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err, err
+    assert list(temp.iterdir()) == []

@@ -44,7 +44,8 @@ def test_release_holds_no_solution_code_no_hidden_tests_and_no_outputs(built):
     )
     # the students' README, not the instructor's
     assert (out / "README.md").read_bytes() == (REPO / "instructor" / "README.students.md").read_bytes()
-    assert "python -m grader ." in (out / "README.md").read_text(encoding="utf-8")
+    assert "python -m grader . --own-work" in (out / "README.md").read_text(encoding="utf-8")
+    assert (out / ".github" / "workflows" / "classroom.yml").is_file()
     assert (out / ".github" / "workflows" / "grade.yml").is_file()
     # the distinctive lines of the solutions are in the instructor's files and nowhere in the release
     secrets = verify.solution_lines(REPO, files)
