@@ -31,7 +31,7 @@ def test_release_holds_no_solution_code_no_hidden_tests_and_no_outputs(built):
     out, files = built
     assert verify.verify(out, REPO) == []
     assert not (out / "instructor").exists()  # the hidden tests, this tool, the benchmark
-    assert not (out / "tests" / "grader" / "test_grading.py").exists()
+    assert not (out / "tests" / "grader").exists() and not (out / "tests" / "grader_helpers.py").exists()
     assert not (out / "tests" / "instructor").exists()
     assert (out / "grader" / "__main__.py").is_file() and (
         out / "grader" / "rubric" / "rubric.toml"
