@@ -32,8 +32,13 @@ SETUP = """#!/usr/bin/env bash
 set -euo pipefail
 cd "$(dirname "$0")"
 apt-get update
-apt-get install -y python3 python3-pip python3-venv bubblewrap
-python3 -m venv /autograder/venv
+apt-get install -y bubblewrap python3-venv
+# the pack needs Python >= 3.11 (Ubuntu 22.04's python3 is 3.10; 24.04's is 3.12)
+python=""
+for version in 3.12 3.11; do
+    if apt-get install -y "python$version" "python$version-venv"; then python="python$version"; break; fi
+done
+"${python:-python3}" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install -r requirements.txt
 """
 

@@ -23,6 +23,7 @@ bomb is then stopped by the PID namespace and the timeout, not by the limit.
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import selectors
@@ -48,11 +49,26 @@ RUNNING: set[subprocess.Popen] = set()
 STOPPING = threading.Event()
 
 
+@functools.cache
+def _working_bwrap(exe: str) -> str:
+    """ "" if `exe` can make a sandbox here, else why not (a container may forbid namespaces)."""
+    try:
+        probe = subprocess.run(
+            [exe, *_ro_mounts(), "--unshare-all", "--unshare-pid", "--die-with-parent", "--", "/bin/true"],
+            capture_output=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    return "" if probe.returncode == 0 else probe.stderr.decode("utf-8", "replace").strip()[:300]
+
+
 def bwrap() -> str | None:
-    """The bubblewrap executable, or None (then the sandbox falls back to limits only)."""
+    """The bubblewrap executable, if it can make a sandbox here; else None (limits only)."""
     if os.environ.get("GRADER_NO_BWRAP") == "1":  # the fallback, on purpose (its test)
         return None
-    return shutil.which("bwrap")
+    exe = shutil.which("bwrap")
+    return exe if exe is not None and not _working_bwrap(exe) else None
 
 
 def warn_if_unsandboxed() -> None:
@@ -60,10 +76,17 @@ def warn_if_unsandboxed() -> None:
     global _WARNED
     if bwrap() is None and not _WARNED:
         _WARNED = True
+        exe = shutil.which("bwrap")
+        why = (
+            f"bubblewrap ({exe}) cannot make a sandbox here: {_working_bwrap(exe)}"
+            if exe and os.environ.get("GRADER_NO_BWRAP") != "1"
+            else "bubblewrap (bwrap) is not installed (or GRADER_NO_BWRAP=1)"
+        )
         print(
-            "WARNING: bubblewrap (bwrap) is not installed: student code runs WITHOUT a sandbox, only\n"
-            "WARNING: under resource limits, in a new session, killed as a process group. It can read\n"
-            "WARNING: and write whatever this user can. Install it (Debian: apt-get install bubblewrap).",
+            f"WARNING: {why}\n"
+            "WARNING: student code runs WITHOUT a sandbox, only under resource limits, in a new\n"
+            "WARNING: session, killed as a process group. It can read and write whatever this user\n"
+            "WARNING: can. Install bubblewrap (Debian: apt-get install bubblewrap) where it may run.",
             file=sys.stderr,
             flush=True,
         )

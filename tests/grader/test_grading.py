@@ -262,7 +262,8 @@ def test_without_bubblewrap_the_grader_says_so_and_still_grades(stub_release, tm
     filled = copy_of(stub_release, tmp_path, "filled")
     [report] = grade(filled, only=["sigmoid", "grad_layer2"])
     assert report["score"] == 20
-    assert "bubblewrap (bwrap) is not installed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "bubblewrap (bwrap) is not installed" in err and "WITHOUT a sandbox" in err
 
 
 def test_grader_rejects_unknown_items_and_bad_arguments(tmp_path, capsys, stub_release):
