@@ -14,6 +14,7 @@ import hashlib
 import json
 import resource
 import tempfile
+import time
 from pathlib import Path
 
 from grader_helpers import REPO, copy_of, grade
@@ -207,6 +208,9 @@ def test_no_attack_scores_more_than_the_stub_release_or_changes_the_machine(
     # the machine as it was
     assert canary.read_text() == "keep me" and sorted(p.name for p in outside.iterdir()) == ["canary.txt"]
     assert _digest(REPO / "grader") == grader_files and _digest(HIDDEN) == hidden_files
+    deadline = time.monotonic() + 10  # the kernel kills a PID namespace's processes with its init
+    while _sleepers() and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert _sleepers() == []
     assert rss_after - rss_before < 200 * 1024, "the grader's memory grew with the flood"
     assert list(temp.iterdir()) == []
