@@ -1,18 +1,19 @@
-"""grader: grades a checkout of the pack and prints the score, item by item.
+"""grader: grades submissions of the pack; student code only computes, the grader judges.
 
 This package ships to the students, in their release and in the `backprop-lab` wheel: `python -m
-grader PATH` runs the rubric (`grader/rubric/rubric.toml`) with its public tests
-(`grader/rubric/public/`) and, in the instructor's checkout, the hidden tests beside it
-(`instructor/hidden_tests/`, found by path, never imported). It needs only the standard library
-here and pytest (plus numpy, scipy or nbval, as the tests ask) in the processes it starts, and it
-must never import `lab` (the graded code runs in those processes, never in the grader's) nor
-`instructor` (which the students do not have). Its modules, one question each: `rubric` (which
-items, worth what?), `processes` (how does an item's process start and stop?), `launcher` (the
-process that forks them), `junit` (what did pytest report?), `item` (what did one item score?),
-`grade` (the whole report) and `cli` (the command line).
+grader SUBMISSION...` grades each rubric item (`grader/rubric/rubric.toml`) by running the
+student's functions in a sandbox (`sandbox`: bubblewrap, resource limits, timeouts, output caps)
+through `child/worker.py`, on inputs the checks choose, and judging the plain data that comes back
+in this process: public checks (`grader/rubric/public/check_*.py`) and, in the instructor's
+checkout, hidden ones with their reference (`instructor/hidden_tests/`, loaded by path, never
+shown to the sandbox). It must never import `lab` (student code never runs in the grader's
+process) nor `instructor` (which students do not have). Its modules, one question each: `rubric`
+(which items, worth what?), `judge` (what is a case, and the referee), `sandbox` (where does
+student code run?), `notebooks` (which cells decide the notebooks item?), `grade` (what did one
+item score?), `batch` (a class at once: gradebook, feedback), `classroom` and `gradescope` (the
+two platforms' formats) and `cli` (the command line).
 """
 
-from .grade import grade
 from .rubric import RubricError, load_rubric
 
-__all__ = ["RubricError", "grade", "load_rubric"]
+__all__ = ["RubricError", "load_rubric"]

@@ -1,4 +1,4 @@
-"""`python -m grader PATH`: grade a checkout of the pack (see `grader.cli`)."""
+"""`python -m grader SUBMISSION...`: grade checkouts of the pack (see `grader.cli`)."""
 
 from .cli import main
 

@@ -1,26 +1,29 @@
-"""Which items are graded, worth how many points, by which tests: the rubric file, read and checked.
+"""Which items are graded, worth how many points, by which checks: the rubric file, read and checked.
 
-The rubric, `rubric/rubric.toml` beside this file, lists the items; their tests live in
-`rubric/public/` (shipped to the students) and in the instructor's hidden tests
-(`instructor/hidden_tests/` of the instructor's checkout, found by path; `--hidden DIR` points
-elsewhere).
+The rubric, `rubric/rubric.toml` beside this file, lists the items; their checks live in
+`rubric/public/check_*.py` (shipped to the students) and in the instructor's hidden checks
+(`instructor/hidden_tests/check_*.py` of the instructor's checkout, found by path; `--hidden DIR`
+points elsewhere). Check modules are loaded by path, in the grader's process only.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The rubric, the public tests and the grader's own pytest settings.
+#: The rubric and the public checks.
 RUBRIC_DIR = Path(__file__).resolve().parent / "rubric"
 RUBRIC = RUBRIC_DIR / "rubric.toml"
-#: Where the instructor's checkout keeps the hidden tests (absent from the release and the wheel).
+PUBLIC_DIR = RUBRIC_DIR / "public"
+#: Where the instructor's checkout keeps the hidden checks and their reference (not in the release).
 HIDDEN_DIR = Path(__file__).resolve().parents[1] / "instructor" / "hidden_tests"
 
 
 class RubricError(ValueError):
-    """The rubric file is malformed or names a test file that does not exist."""
+    """The rubric file is malformed or names a check that does not exist."""
 
 
 @dataclass
@@ -29,26 +32,30 @@ class Item:
     title: str
     points: float
     time_limit: float
-    public: list[str] = field(default_factory=list)
-    hidden: list[str] = field(default_factory=list)
-    notebooks: str | None = None
+    checks: str | None = None
+    notebooks: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Result:
-    id: str
-    title: str
-    points: float
-    max_points: float
-    status: str  # passed, failed, error, timed out, crashed
-    detail: str
-    seconds: float
-    hidden_tests: bool
-    output: str = ""
+def load_checks(folder: Path, name: str):
+    """The check module `folder/check_<name>.py`, loaded by path (None if there is none)."""
+    path = Path(folder) / f"check_{name}.py"
+    if not path.is_file():
+        return None
+    key = f"_grader_checks_{abs(hash(str(path.resolve())))}_check_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[key]
+            raise
+    return sys.modules[key]
 
 
-def load_rubric(path: Path, hidden_dir: Path | None) -> list[Item]:
-    """Read and check the rubric at `path`; test files are looked up beside it (and in `hidden_dir`)."""
+def load_rubric(path: Path = RUBRIC) -> list[Item]:
+    """Read and check the rubric at `path`; the public checks are looked up beside it."""
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
@@ -57,7 +64,7 @@ def load_rubric(path: Path, hidden_dir: Path | None) -> list[Item]:
     items, seen = [], set()
     for n, raw in enumerate(data.get("item", []), 1):
         where = f"{path}: item {n}"
-        unknown = set(raw) - {"id", "title", "points", "time_limit", "public", "hidden", "notebooks"}
+        unknown = set(raw) - {"id", "title", "points", "time_limit", "checks", "notebooks"}
         if unknown:
             raise RubricError(f"{where}: unknown keys {sorted(unknown)}")
         try:
@@ -66,9 +73,8 @@ def load_rubric(path: Path, hidden_dir: Path | None) -> list[Item]:
                 title=str(raw.get("title", raw["id"])),
                 points=float(raw["points"]),
                 time_limit=float(raw["time_limit"]),
-                public=list(raw.get("public", [])),
-                hidden=list(raw.get("hidden", [])),
-                notebooks=raw.get("notebooks"),
+                checks=raw.get("checks"),
+                notebooks=list(raw.get("notebooks", [])),
             )
         except KeyError as exc:
             raise RubricError(f"{where}: missing key {exc}") from None
@@ -79,14 +85,10 @@ def load_rubric(path: Path, hidden_dir: Path | None) -> list[Item]:
         seen.add(item.id)
         if item.points < 0 or item.time_limit <= 0:
             raise RubricError(f"{where} ({item.id}): points must be >= 0 and time_limit > 0")
-        if bool(item.notebooks) == bool(item.public or item.hidden):
-            raise RubricError(
-                f"{where} ({item.id}): give either tests (public/hidden) or notebooks, not both"
-            )
-        for folder, tests in ((path.parent / "public", item.public), (hidden_dir, item.hidden)):
-            for test in tests:
-                if folder is not None and not (folder / test.split("::")[0]).is_file():
-                    raise RubricError(f"{where} ({item.id}): no test file {folder / test.split('::')[0]}")
+        if bool(item.checks) == bool(item.notebooks):
+            raise RubricError(f"{where} ({item.id}): give either checks or notebooks, not both")
+        if item.checks and not (Path(path).parent / "public" / f"check_{item.checks}.py").is_file():
+            raise RubricError(f"{where} ({item.id}): no check module public/check_{item.checks}.py")
         items.append(item)
     if not items:
         raise RubricError(f"{path}: the rubric has no [[item]]")

@@ -30,7 +30,8 @@ def sigmoid(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     h, out = check_real_array(h, "h"), check_out(out, h)
     # BEGIN STUDENT TASK: sigmoid(h, out=None): return σ(h) = 1 / (1 + e^(−h)) elementwise, a float64
     # TASK: array shaped like h (if `out` is given, write into it and return it). No overflow warning
-    # TASK: for huge |h| such as ±1000: never compute e^(+large).
+    # TASK: for huge |h| such as ±1000: never compute e^(+large). Graded at: within a relative 1e-12 of
+    # TASK: σ(h) wherever σ(h) ≥ 1e-300 (below that, any value in [0, 1e-300]).
     h = np.asarray(h, dtype=np.float64)
     e = np.exp(-np.abs(h))  # e^(-|h|) in (0, 1]
     return np.divide(np.where(h >= 0, 1.0, e), 1.0 + e, out=out)
@@ -41,6 +42,8 @@ def sigmoid_derivative(h: np.ndarray) -> np.ndarray:
     """σ'(h) = σ(h)·(1 − σ(h)), elementwise; any shape (the report's formula)."""
     h = check_real_array(h, "h")
     # BEGIN STUDENT TASK: sigmoid_derivative(h): return σ'(h) = σ(h)·(1 − σ(h)) elementwise, shaped like h.
+    # TASK: Graded at: within a relative 1e-7 or an absolute 1e-15 of the exact σ'(h) (1 − σ(h) loses
+    # TASK: digits where σ(h) is near 1, so far out only the absolute bound can hold).
     p = sigmoid(h)
     return p * (1.0 - p)
     # END STUDENT TASK
@@ -49,7 +52,8 @@ def sigmoid_derivative(h: np.ndarray) -> np.ndarray:
 def _sigmoid_grad(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ'(h) from p = σ(h): p·(1 − p)."""
     # BEGIN STUDENT TASK: _sigmoid_grad(p, out=None): σ'(h) read off the activation p = σ(h), that is
-    # TASK: p·(1 − p), shaped like p (if `out` is given, write into it and return it).
+    # TASK: p·(1 − p), shaped like p (if `out` is given, write into it and return it). Graded at: within
+    # TASK: a relative 1e-12 of p·(1 − p).
     out = np.subtract(1.0, p, out=out)
     out *= p
     return out

@@ -193,7 +193,8 @@ class Network:
         """Activations of every layer for a checked batch X (N, D): [p0 = X, p1, ..., ŷ]."""
         # BEGIN STUDENT TASK: _forward(X): return the list [X, p1, ..., ŷ] of every layer's activation,
         # TASK: each (N, width). Per layer: h = p_prev @ W + b, then p = self._f(h) for hidden layers
-        # TASK: and p = activations.sigmoid(h) for the output layer.
+        # TASK: and p = activations.sigmoid(h) for the output layer. Graded at: each activation within a
+        # TASK: relative 1e-12 of the exact one (any correct order of the operations passes).
         ps = [X]
         for layer, (W, b) in enumerate(zip(self.W, self.b)):
             h = ps[-1] @ W + b  # h = p_prev W + b          (N, fan_out)
@@ -262,6 +263,8 @@ class Network:
         # TASK: dW = p_prevᵀ δ and db = δ summed over the batch; then propagate δ to the layer below
         # TASK: through Wᵀ and that layer's f' (self._df reads it off p). Change no weight here.
         # TASK: (Extra: for self.loss_name == "bce", the cross-entropy, δ = (ŷ − y)/N: σ' cancels.)
+        # TASK: Graded at: each gradient within lab.rel_error 1e-6 of the exact one, layer by layer: a
+        # TASK: layer's dW, db are checked given the δ your code sent down to it.
         y_hat = ps[-1]
         n = len(y)
         if self.loss_name == "bce":
@@ -319,7 +322,9 @@ class Network:
         """`sgd_step` on checked arguments: X (N, D) float, y (N, 1) float, lr > 0."""
         # BEGIN STUDENT TASK: _sgd_step(X, y, lr): compute every gradient first, from the current
         # TASK: weights (self._backward(self._forward(X), y)), then update each parameter of
-        # TASK: self.parameters() in place: param -= lr * grad.
+        # TASK: self.parameters() in place: param -= lr * grad. Graded at: each parameter within 1e-9
+        # TASK: of θ − lr·∂L/∂θ (any order of the work passes if every gradient uses the weights before
+        # TASK: the step).
         grads = self._backward(self._forward(X), y)
         for param, grad in zip(self.parameters(), grads):
             param -= lr * grad

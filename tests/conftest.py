@@ -8,7 +8,9 @@ matplotlib.use("Agg")
 # that the short ones fill the gaps and both workers finish together. Files not listed keep
 # their order, after these.
 _LONGEST_FIRST = [
-    "tests/grader/test_grading.py",  # the grader, run dozens of times; a background run grades the notebooks
+    "tests/grader/test_grading.py",  # the grader on dozens of release copies, a class of four among them
+    "tests/grader/test_attacks.py",  # thirteen release copies, every attack, in one batch
+    "tests/grader/test_platforms.py",  # Gradescope's run_autograder on four releases
     "tests/lab/test_browser.py",  # JupyterLab in Chromium
     "tests/test_devcontainer.py",  # requirements.txt into a fresh venv: about two minutes of pip
     "tests/test_install.py",  # the set-up cell installs the pack into a fresh venv, then notebooks 03 and 05

@@ -155,8 +155,8 @@ def test_the_wheel_holds_lab_and_the_grader_with_its_rubric_and_never_instructor
     assert build.returncode == 0, build.stderr
     [wheel] = (tmp_path / "wheels").glob("backprop_lab-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "grader/rubric/rubric.toml" in names and "grader/rubric/public/test_backward.py" in names
-    assert "grader/rubric/conftest.py" in names and "grader/rubric/pytest.ini" in names
+    assert "grader/rubric/rubric.toml" in names and "grader/rubric/public/check_backward.py" in names
+    assert "grader/child/worker.py" in names and "grader/rubric/public/reference.py" in names
     assert "lab/network.py" in names and not any(n.startswith("instructor/") for n in names)
 
 

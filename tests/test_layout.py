@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = [name for name in ("lab", "grader", "instructor") if (ROOT / name / "__init__.py").is_file()]
 #: What each package must not import (`instructor` is absent from the students' release).
 FORBIDDEN = {"lab": {"grader", "instructor"}, "grader": {"lab", "instructor"}, "instructor": set()}
-#: Not modules of the package: test files the grader copies and runs against the graded checkout
-#: (they import the graded `lab`, in the item's process, never in the grader's).
-DATA = {"grader": ["rubric"], "instructor": ["hidden_tests"]}
+#: Not modules of the package: the check modules, loaded by path in the grader's process, and the
+#: sandbox's worker, run as a script in the sandbox (the one place that imports the graded `lab`).
+DATA = {"grader": ["rubric", "child"], "instructor": ["hidden_tests"]}
 
 
 def modules(package: str) -> dict[str, Path]:

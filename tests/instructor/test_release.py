@@ -31,15 +31,21 @@ def test_release_holds_no_solution_code_no_hidden_tests_and_no_outputs(built):
     out, files = built
     assert verify.verify(out, REPO) == []
     assert not (out / "instructor").exists()  # the hidden tests, this tool, the benchmark
-    assert not (out / "tests" / "grader" / "test_grading.py").exists()
+    assert not (out / "tests" / "grader").exists() and not (out / "tests" / "grader_helpers.py").exists()
     assert not (out / "tests" / "instructor").exists()
     assert (out / "grader" / "__main__.py").is_file() and (
         out / "grader" / "rubric" / "rubric.toml"
     ).is_file()
-    assert (out / "grader" / "rubric" / "public" / "test_backward.py").is_file()
+    assert (out / "grader" / "rubric" / "public" / "check_backward.py").is_file()
+    assert (out / "grader" / "child" / "worker.py").is_file()
+    assert (
+        not (out / "grader" / "rubric" / "public" / "reference.py").read_text()
+        == (HIDDEN / "reference.py").read_text()
+    )
     # the students' README, not the instructor's
     assert (out / "README.md").read_bytes() == (REPO / "instructor" / "README.students.md").read_bytes()
-    assert "python -m grader ." in (out / "README.md").read_text(encoding="utf-8")
+    assert "python -m grader . --own-work" in (out / "README.md").read_text(encoding="utf-8")
+    assert (out / ".github" / "workflows" / "classroom.yml").is_file()
     assert (out / ".github" / "workflows" / "grade.yml").is_file()
     # the distinctive lines of the solutions are in the instructor's files and nowhere in the release
     secrets = verify.solution_lines(REPO, files)
@@ -66,12 +72,12 @@ def test_release_holds_no_solution_code_no_hidden_tests_and_no_outputs(built):
 def test_verify_catches_a_leak(built, tmp_path):
     path = tmp_path / "leaky"
     shutil.copytree(built[0], path)
-    shutil.copy(HIDDEN / "test_sgd.py", path / "tests" / "test_extra.py")
+    shutil.copy(HIDDEN / "check_sgd.py", path / "tests" / "test_extra.py")
     with open(path / "lab" / "data.py", "a", encoding="utf-8") as fh:
         fh.write("\n\ndef _helper(delta, self, layer, p_prev):\n")
         fh.write("    delta = (delta @ self.W[layer].T) * self._df(p_prev)\n    return delta\n")
     problems = "\n".join(verify.verify(path, REPO))
-    assert "tests/test_extra.py: a copy of the hidden test instructor/hidden_tests/test_sgd.py" in problems
+    assert "tests/test_extra.py: a copy of the hidden test instructor/hidden_tests/check_sgd.py" in problems
     assert "lab/data.py:" in problems and "solution code from lab/network.py" in problems
 
 
