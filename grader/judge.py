@@ -98,6 +98,18 @@ def encode(a) -> list:
 
 
 # ----------------------------------------------------------------- the referee
+def expit(h) -> np.ndarray:
+    """The checks' exact sigmoid, 1 / (1 + e^-h), to a few ulp wherever σ(h) >= 1e-300.
+
+    e = e^-|h| is at most 1, so nothing overflows at any input: σ(h) = 1 / (1 + e) for h >= 0
+    and e / (1 + e) below (each a correctly rounded exp, sum and quotient). Plain numpy, so that
+    grading needs no scipy.
+    """
+    h = np.asarray(h, dtype=np.float64)
+    e = np.exp(-np.abs(h))
+    return np.where(h >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 def rel_error(a, b) -> float:
     """max |a − b| / max(|a| + |b|, 1e-8): 0 for equal arrays, about 1 for unrelated ones."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)

@@ -93,7 +93,7 @@ def warn_if_unsandboxed() -> None:
 
 
 def site_dirs() -> list[str]:
-    """The grading environment's package folders (numpy, scipy): added to the child's sys.path
+    """The grading environment's package folders (numpy): added to the child's sys.path
     by hand, since it runs with `-I -S` (no site, so no .pth file and no editable install)."""
     paths = sysconfig.get_paths()
     return list(dict.fromkeys(str(Path(paths[k]).resolve()) for k in ("purelib", "platlib")))

@@ -2,8 +2,8 @@
 The tolerances are the task text's (see the public check_activations.py)."""
 
 import numpy as np
-from scipy.special import expit
 
+from grader.judge import expit
 from grader.rubric import PUBLIC_DIR, load_checks
 
 public = load_checks(PUBLIC_DIR, "activations")
