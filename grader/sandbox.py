@@ -182,8 +182,13 @@ def command(worker: Path, copy: Path, tmp: Path, request: Path) -> list[str]:
     if exe is None:
         return [*python, str(worker), str(request), str(copy)]
     setenv = [a for k, v in child_env(Path("/tmp")).items() for a in ("--setenv", k, v)]
+    # bwrap mounts in order, a later mount over an earlier one: the item's /tmp goes first, so that
+    # a Python or venv that lives under /tmp (CI's `mktemp -d` venv) is mounted over it, not hidden
     return [
         exe,
+        "--bind",
+        str(tmp),
+        "/tmp",
         *_ro_mounts(),
         "--proc",
         "/proc",
@@ -192,9 +197,6 @@ def command(worker: Path, copy: Path, tmp: Path, request: Path) -> list[str]:
         "--bind",
         str(copy),
         "/submission",
-        "--bind",
-        str(tmp),
-        "/tmp",
         "--ro-bind",
         str(worker),
         "/grader/worker.py",

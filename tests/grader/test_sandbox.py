@@ -89,3 +89,15 @@ def test_without_bubblewrap_the_command_is_plain_python_under_limits(tmp_path, m
     monkeypatch.setenv("GRADER_NO_BWRAP", "1")
     argv = sandbox.command(tmp_path / "w.py", tmp_path / "c", tmp_path / "t", tmp_path / "r.json")
     assert argv[:4] == [sys.executable, "-I", "-S", "-B"]
+
+
+def test_a_venv_under_tmp_is_mounted_over_the_items_tmp_not_hidden_by_it(tmp_path, monkeypatch):
+    # bwrap mounts in order; CI's venv lives in `mktemp -d` under /tmp, so the item's /tmp must be
+    # mounted before the venv's read-only bind, or the child finds no Python
+    if sandbox.bwrap() is None:
+        raise AssertionError("bubblewrap is needed here (.ci/run installs it)")
+    venv = "/tmp/tmp.ci/venv"
+    monkeypatch.setattr(sandbox, "_ro_mounts", lambda: ["--ro-bind", venv, venv])
+    argv = sandbox.command(tmp_path / "w.py", tmp_path / "copy", tmp_path / "tmp", tmp_path / "r.json")
+    tmp_bind = next(i for i in range(len(argv) - 2) if argv[i] == "--bind" and argv[i + 2] == "/tmp")
+    assert tmp_bind < argv.index(venv)
