@@ -22,6 +22,7 @@ from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[1]
 #: The Python asked for: 3.11 with a micro version, since some pins need more than 3.11.0
@@ -101,10 +102,6 @@ def _pip(args: list[str], platform_tags: list[str], target: str) -> subprocess.C
     return subprocess.run(command + args, capture_output=True, text=True, timeout=900)
 
 
-def _normal(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
 def applies(req: Requirement, env: dict) -> bool:
     return req.marker is None or req.marker.evaluate({**default_environment(), **env})
 
@@ -112,7 +109,7 @@ def applies(req: Requirement, env: dict) -> bool:
 def unpinned(reqs: list[Requirement], env: dict) -> list[str]:
     """What the pinned packages require on a platform (their installed metadata, its markers evaluated
     for that platform) that the file does not pin: pip installs the newest such version there."""
-    names = {_normal(r.name) for r in reqs}
+    names = {canonicalize_name(r.name) for r in reqs}
     out = set()
     for req in reqs:
         try:
@@ -122,7 +119,7 @@ def unpinned(reqs: list[Requirement], env: dict) -> list[str]:
         for line in requires:
             dep = Requirement(line)
             wanted = dep.marker is None or dep.marker.evaluate({**default_environment(), **env, "extra": ""})
-            if wanted and _normal(dep.name) not in names:
+            if wanted and canonicalize_name(dep.name) not in names:
                 out.add(f"{dep.name}{dep.specifier} (for {req.name})")
     return sorted(out)
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import nbformat
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from instructor.files import source_files
 from instructor.setup_cells import SETUP_ID, repository, setup_source
@@ -41,10 +42,6 @@ from instructor.setup_cells import SETUP_ID, repository, setup_source
 ROOT = Path(__file__).resolve().parents[1]
 LINUX = {**default_environment(), "sys_platform": "linux", "platform_machine": "x86_64"}
 INTEL_MAC = {**default_environment(), "sys_platform": "darwin", "platform_machine": "x86_64"}
-
-
-def _normal(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def runtime_dependencies() -> list[Requirement]:
@@ -61,7 +58,7 @@ def pinned() -> dict[str, str]:
             req = Requirement(line)
             [spec] = req.specifier
             assert spec.operator == "==", line
-            out[_normal(req.name)] = spec.version
+            out[canonicalize_name(req.name)] = spec.version
     return out
 
 
@@ -69,7 +66,7 @@ def ranges_left(dependencies: list[Requirement], pins: dict[str, str]) -> list[s
     """The runtime dependencies that no pin satisfies (or that have no pin)."""
     problems = []
     for dep in dependencies:
-        version = pins.get(_normal(dep.name))
+        version = pins.get(canonicalize_name(dep.name))
         if version is None:
             problems.append(f"{dep.name}: no pin in requirements.txt")
         elif not dep.specifier.contains(version, prereleases=True):
@@ -79,7 +76,7 @@ def ranges_left(dependencies: list[Requirement], pins: dict[str, str]) -> list[s
 
 def test_the_runtime_ranges_hold_every_pin():
     deps = runtime_dependencies()
-    assert {_normal(d.name) for d in deps} >= {"numpy", "numba", "matplotlib", "tqdm", "ipywidgets"}
+    assert {canonicalize_name(d.name) for d in deps} >= {"numpy", "numba", "matplotlib", "tqdm", "ipywidgets"}
     assert all(d.specifier for d in deps), "every runtime dependency has a range"
     assert ranges_left(deps, pinned()) == []
     # numba everywhere but on Intel macOS, where it has no wheel (README: "Platforms")
@@ -184,9 +181,9 @@ def test_the_set_up_cell_installs_the_pack_and_the_notebooks_run_from_the_instal
     assert run.returncode == 0, run.stderr[-3000:]
     assert Path(run.stdout.strip()).is_relative_to(venv_dir), run.stdout  # the venv's, not the repository's
     listing = _run([python, "-m", "pip", "list", "--format=json"], env=env, timeout=120)
-    installed = {_normal(p["name"]): p for p in json.loads(listing.stdout)}
+    installed = {canonicalize_name(p["name"]): p for p in json.loads(listing.stdout)}
     assert "editable_project_location" not in installed["backprop-lab"]
-    assert {"backprop-lab"} | {_normal(d.name) for d in runtime_dependencies()} <= set(installed)
+    assert {"backprop-lab"} | {canonicalize_name(d.name) for d in runtime_dependencies()} <= set(installed)
     assert not {"pytest", "jupyterlab", "ipykernel", "nbconvert", "scipy", "ruff"} & set(installed)
     # the wheel alone: lab and grader from the venv, `python -m grader --help`, outside the repository
     where = _run(
