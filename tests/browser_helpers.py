@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from time_budget import notebook_seconds
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
     "--disable-gpu",
@@ -165,10 +167,11 @@ class LabNotebook:
         return self.lab.console.errors[self._console_start :]
 
     # -- actions ---------------------------------------------------------------------------
-    def run_all(self, timeout: float = 120) -> None:
-        """Menu Run > Run All Cells, then wait until every cell has run and the kernel is idle."""
+    def run_all(self, timeout: float | None = None) -> None:
+        """Menu Run > Run All Cells, then wait until every cell has run and the kernel is idle
+        (by default as long as tests/time_budget.py gives a notebook on this run's engine)."""
         self.lab.menu("Run", "runmenu:run-all")
-        self.wait_idle(timeout)
+        self.wait_idle(notebook_seconds(120) if timeout is None else timeout)
 
     def wait_idle(self, timeout: float = 120) -> None:
         """Wait until the kernel is idle and no cell is queued or running ("[*]").

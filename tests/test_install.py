@@ -35,6 +35,7 @@ import nbformat
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from time_budget import notebook_seconds
 
 from instructor.files import source_files
 from instructor.setup_cells import SETUP_ID, repository, setup_source
@@ -212,7 +213,7 @@ def test_the_set_up_cell_installs_the_pack_and_the_notebooks_run_from_the_instal
             [python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", name],
             cwd=outside,
             env=env,
-            timeout=900,
+            timeout=notebook_seconds(900),
         )
         assert executed.returncode == 0, executed.stderr[-3000:]
         nb = nbformat.read(outside / name, as_version=4)
