@@ -196,6 +196,13 @@ def check_real_array(a, name: str) -> np.ndarray:
         return arr.astype(np.float64)
 
 
+def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
+    """`arr` (a checked float array) if every entry is finite, else a ValueError naming `name`."""
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite: it holds NaN or inf")
+    return arr
+
+
 def check_out(out, h, name: str = "out") -> np.ndarray | None:
     """None, or a writeable float64 array shaped like `h` (an output buffer)."""
     if out is None:
@@ -214,9 +221,7 @@ def check_X(X, n_features: int, name: str = "X") -> np.ndarray:
     arr = check_real_array(X, name)
     if arr.ndim != 2 or arr.shape[1] != n_features or arr.shape[0] < 1:
         raise ValueError(f"{name} must have shape (N, {n_features}) with N >= 1, got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite: it holds NaN or inf")
-    return arr
+    return check_finite(arr, name)
 
 
 def check_y(y, n_samples: int, name: str = "y") -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ._checks import (
     check_callable,
+    check_finite,
     check_int,
     check_real,
     check_real_array,
@@ -57,8 +58,7 @@ def numerical_gradient(
         raise TypeError(f"x must be a float64 numpy array (a live parameter array), got {show(x)}")
     if not x.flags.writeable:
         raise ValueError("x must be writeable: its entries are nudged in place (and put back)")
-    if not np.isfinite(x).all():
-        raise ValueError("x must be finite: it holds NaN or inf")
+    check_finite(x, "x")
     eps, order = _check_eps_order(eps, order)
     reach = eps * (order // 2)
     if x.size and not math.isfinite(float(np.max(np.abs(x))) + reach):
@@ -99,9 +99,8 @@ def rel_error(a, b) -> float:
     a, b = check_real_array(a, "a"), check_real_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    for name, arr in (("a", a), ("b", b)):
-        if not np.isfinite(arr).all():
-            raise ValueError(f"{name} must be finite: it holds NaN or inf")
+    check_finite(a, "a")
+    check_finite(b, "b")
     if a.size == 0:
         return 0.0
     # The same ratio with every term halved, exactly: |a − b| and |a| + |b| cannot overflow.

@@ -15,6 +15,7 @@ from ._checks import (
     PLOT_LOG_RANGE,
     PLOT_MAX,
     check_bool,
+    check_finite,
     check_finite_weights,
     check_int,
     check_real_array,
@@ -132,8 +133,7 @@ def plot_loss(
     history = check_real_array(history, "history")
     if history.ndim != 1 or len(history) == 0:
         raise ValueError(f"history must be 1-D and non-empty (one loss per epoch), got shape {history.shape}")
-    if not np.isfinite(history).all():
-        raise ValueError("history must be finite: it holds NaN or inf")
+    check_finite(history, "history")
     log = _check_bool(log, "log")
     if log and (history <= 0).any():
         raise ValueError("history must be > 0 to draw on a log scale; pass log=False")

@@ -29,6 +29,7 @@ from . import SEED
 from ._checks import (
     MAX_NETWORKS,
     check_choice,
+    check_finite,
     check_finite_weights,
     check_int,
     check_lr,
@@ -153,8 +154,7 @@ def diagnose(net: Network, X, y, history, lr: float) -> tuple[str, str]:
     history = check_real_array(history, "history")
     if history.ndim != 1 or len(history) == 0:
         raise ValueError(f"history must be 1-D with one loss per epoch (at least one), got {history.shape}")
-    if not np.isfinite(history).all():
-        raise ValueError("history must be finite: it holds NaN or inf")
+    check_finite(history, "history")
     lr = check_lr(lr)
 
     y_hat = net.forward(X)
@@ -361,8 +361,7 @@ def first_epoch_below(histories, threshold: float) -> np.ndarray:
         raise ValueError(
             f"histories must have shape (epochs,) or (k, epochs) with epochs >= 1, got {h.shape}"
         )
-    if not np.isfinite(h).all():
-        raise ValueError("histories must hold finite losses")
+    check_finite(h, "histories")
     threshold = check_real(threshold, "threshold")
     below = h < threshold
     first = np.where(below.any(axis=-1), 1 + np.argmax(below, axis=-1), np.inf)
@@ -378,10 +377,9 @@ def size(arrays) -> float:
         raise TypeError(f"arrays must be a list of arrays (e.g. net.gradients(X, y)), got {show(arrays)}")
     if len(arrays) == 0:
         raise ValueError("arrays must hold at least one array, got none")
-    checked = [check_real_array(a, f"arrays[{i}]") for i, a in enumerate(arrays)]
-    for i, a in enumerate(checked):
-        if not np.isfinite(a).all():
-            raise ValueError(f"arrays[{i}] must hold finite numbers")
+    checked = [
+        check_finite(check_real_array(a, f"arrays[{i}]"), f"arrays[{i}]") for i, a in enumerate(arrays)
+    ]
     return float(np.sqrt(sum(float(np.sum(a**2)) for a in checked)))
 
 

@@ -636,8 +636,8 @@ for histories, error, match in [
     (np.zeros((2, 0)), ValueError, r"histories must have shape \(epochs,\) or \(k, epochs\)"),
     (np.zeros((2, 2, 2)), ValueError, "histories must have shape"),
     (0.1, ValueError, "histories must have shape"),
-    (np.array([0.1, np.nan]), ValueError, "histories must hold finite losses"),
-    (np.array([0.1, np.inf]), ValueError, "histories must hold finite losses"),
+    (np.array([0.1, np.nan]), ValueError, "histories must be finite: it holds NaN or inf"),
+    (np.array([0.1, np.inf]), ValueError, "histories must be finite: it holds NaN or inf"),
     (["a", "b"], TypeError, "histories must hold real numbers"),
     (np.array([True, False]), TypeError, "histories must hold real numbers"),
     (None, TypeError, "histories must hold real numbers"),
@@ -656,7 +656,7 @@ for arrays, error, match in [
     ([], ValueError, "arrays must hold at least one array"),
     ([np.ones(2), np.array(["a"])], TypeError, r"arrays\[1\] must hold real numbers"),
     ([np.ones(2) + 0j], TypeError, r"arrays\[0\] must hold real numbers"),
-    ([np.array([np.nan])], ValueError, r"arrays\[0\] must hold finite numbers"),
+    ([np.array([np.nan])], ValueError, r"arrays\[0\] must be finite: it holds NaN or inf"),
 ]:
     case("verdicts.size", [arrays], {}, error, match)
 for args, kwargs, error, match in [

@@ -32,7 +32,7 @@ def test_first_epoch_below_matches_a_loop_over_a_real_run():
     [
         (np.zeros((2, 0)), 0.1, ValueError, r"histories must have shape \(epochs,\) or \(k, epochs\)"),
         (np.zeros((2, 2, 2)), 0.1, ValueError, "histories must have shape"),
-        (np.array([0.1, np.nan]), 0.1, ValueError, "histories must hold finite losses"),
+        (np.array([0.1, np.nan]), 0.1, ValueError, "histories must be finite: it holds NaN or inf"),
         (["a", "b"], 0.1, TypeError, "histories must hold real numbers"),
         ([0.2, 0.1], None, TypeError, "threshold must be a real number"),
         ([0.2, 0.1], float("nan"), ValueError, "threshold must be a finite number"),
@@ -59,7 +59,7 @@ def test_size_is_the_length_of_all_entries_as_one_vector():
         (None, TypeError, "arrays must be a list of arrays"),
         ([], ValueError, "arrays must hold at least one array"),
         ([np.ones(2), np.array(["a"])], TypeError, r"arrays\[1\] must hold real numbers"),
-        ([np.array([np.inf])], ValueError, r"arrays\[0\] must hold finite numbers"),
+        ([np.array([np.inf])], ValueError, r"arrays\[0\] must be finite: it holds NaN or inf"),
     ],
 )
 def test_size_rejects_bad_arguments(arrays, error, match):
