@@ -54,12 +54,17 @@ class DivergedError(ValueError):
     """Training produced non-finite numbers: the learning rate is too large for this run."""
 
 
+def readable_notice() -> str:
+    """The line lab prints on stderr, once per process, when it trains on the readable loop."""
+    why = _WHY_PYTHON or "ENGINE was set to 'python'"
+    return f"lab: training runs on the readable numpy loop: {why}."
+
+
 def _tell_once() -> None:
     global _told
     if not _told:
         _told = True
-        why = _WHY_PYTHON or "ENGINE was set to 'python'"
-        print(f"lab: training runs on the readable numpy loop: {why}.", file=sys.stderr)
+        print(readable_notice(), file=sys.stderr)
 
 
 def train(nets, X, y, lrs, epochs, *, optimizer="sgd", order="correct", progress=False) -> np.ndarray:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from time_budget import notebook_seconds
 
+from lab import engine
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
     "--disable-gpu",
@@ -48,9 +50,9 @@ BENIGN_CONSOLE_ERRORS: list[tuple[str, str]] = []
 STDERR = "application/vnd.jupyter.stderr"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-# The one line lab prints when it trains on the readable loop (LAB_ENGINE=python, or no numba):
-# wanted, not an error. Under the compiled kernel no notebook prints it.
-ENGINE_NOTE = "lab: training runs on the readable numpy loop: LAB_ENGINE=python is set."
+# The one line lab prints when it trains on the readable loop (LAB_ENGINE=python, no numba, or the
+# students' release, which has no kernel): wanted, not an error. On the kernel no notebook prints it.
+ENGINE_NOTE = engine.readable_notice()
 
 
 def find_chromium() -> str | None:
