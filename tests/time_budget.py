@@ -4,7 +4,7 @@ On the compiled kernel the longest notebook cell (notebook 05's sweep of 15 rate
 2000 epochs, 12.6 million network-updates) takes a few seconds. On the readable numpy loop
 (`LAB_ENGINE=python`, a machine without numba, or the students' release, which trains on the
 students' own code) one update costs 59-110 µs on this 2-core machine idle (the benchmark; a
-profile of `Network.fit`) and 165-205 µs while the suite's other workers share it: that cell then
+timing of `Network.fit`) and 165-205 µs while the suite's other workers share it: that cell then
 takes 12 to 43 minutes, and notebooks 05 and 06 (22.1 and 51.2 million updates) 22 to 75 and 50 to
 175 minutes. The budgets below hold either.
 
