@@ -33,11 +33,9 @@ def pytest_configure(config):
     # On the readable numpy loop the notebooks run about 200x slower and print what numpy's
     # rounding gives, not the kernel's: tests/time_budget.py says why they are then checked
     # nbval-lax, with a longer cell timeout. The unit tests stay as they are.
-    from time_budget import READABLE, READABLE_CELL_SECONDS
+    from time_budget import fit_nbval_to_engine
 
-    if READABLE and (config.option.nbval or config.option.nbval_lax):
-        config.option.nbval_lax = True
-        config.option.nbval_cell_timeout = max(config.option.nbval_cell_timeout or 0, READABLE_CELL_SECONDS)
+    fit_nbval_to_engine(config.option)
 
 
 def pytest_report_header(config):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import conftest
 import pytest
 import time_budget
 
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _configured(readable: bool, monkeypatch, **option) -> SimpleNamespace:
     monkeypatch.setattr(time_budget, "READABLE", readable)
     option = SimpleNamespace(**{"nbval": True, "nbval_lax": False, "nbval_cell_timeout": 300, **option})
-    conftest.pytest_configure(SimpleNamespace(option=option))
+    time_budget.fit_nbval_to_engine(option)
     return option
 
 

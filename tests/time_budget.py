@@ -28,6 +28,14 @@ READABLE = engine.ENGINE == "python"
 READABLE_CELL_SECONDS = 3600
 
 
+def fit_nbval_to_engine(option) -> None:
+    """On the readable loop, with nbval on: nbval-lax, and at least READABLE_CELL_SECONDS per cell.
+    `option` is pytest's `config.option`; on the kernel, or without nbval, it is left as it is."""
+    if READABLE and (option.nbval or option.nbval_lax):
+        option.nbval_lax = True
+        option.nbval_cell_timeout = max(option.nbval_cell_timeout or 0, READABLE_CELL_SECONDS)
+
+
 def notebook_seconds(on_kernel: float) -> float:
     """The longest a whole notebook may run top to bottom (Run All in JupyterLab, nbconvert
     --execute): `on_kernel` seconds on the compiled kernel, six hours on the readable loop."""
