@@ -377,9 +377,9 @@ def size(arrays) -> float:
         raise TypeError(f"arrays must be a list of arrays (e.g. net.gradients(X, y)), got {show(arrays)}")
     if len(arrays) == 0:
         raise ValueError("arrays must hold at least one array, got none")
-    checked = [
-        check_finite(check_real_array(a, f"arrays[{i}]"), f"arrays[{i}]") for i, a in enumerate(arrays)
-    ]
+    checked = [check_real_array(a, f"arrays[{i}]") for i, a in enumerate(arrays)]
+    for i, a in enumerate(checked):  # every type first, as before: a TypeError wins over a NaN
+        check_finite(a, f"arrays[{i}]")
     return float(np.sqrt(sum(float(np.sum(a**2)) for a in checked)))
 
 

@@ -46,7 +46,7 @@ def engine_line() -> str:
     """One line for pytest's header: which engine trains, and how the notebooks are checked."""
     if READABLE:
         return (
-            f"lab engine: the readable numpy loop ({engine._WHY_PYTHON or 'ENGINE is python'}); "
+            f"lab engine: the readable numpy loop ({engine._WHY_PYTHON}); "
             f"notebooks run nbval-lax (outputs not compared), up to {READABLE_CELL_SECONDS} s per cell"
         )
     return "lab engine: the compiled kernel; notebooks checked as pyproject.toml says"

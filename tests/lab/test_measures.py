@@ -60,6 +60,8 @@ def test_size_is_the_length_of_all_entries_as_one_vector():
         ([], ValueError, "arrays must hold at least one array"),
         ([np.ones(2), np.array(["a"])], TypeError, r"arrays\[1\] must hold real numbers"),
         ([np.array([np.inf])], ValueError, r"arrays\[0\] must be finite: it holds NaN or inf"),
+        # every type is checked before any NaN
+        ([np.array([np.nan]), np.array(["a"])], TypeError, r"arrays\[1\] must hold real numbers"),
     ],
 )
 def test_size_rejects_bad_arguments(arrays, error, match):
