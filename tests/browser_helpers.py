@@ -199,7 +199,8 @@ class LabNotebook:
         return kernel is not None and kernel["execution_state"] == "idle"
 
     def running_prompts(self) -> int:
-        prompts = self.notebook.locator(".jp-InputPrompt").all_inner_texts()
+        # textContent: a prompt out of view has no innerText (see front_end_errors).
+        prompts = self.notebook.locator(".jp-InputPrompt").all_text_contents()
         return sum("*" in prompt for prompt in prompts)
 
     def cells_with_outputs(self) -> int:
@@ -238,10 +239,12 @@ class LabNotebook:
         """
         problems = []
         # One snapshot of every output, read in the page at once: outputs change under a loop.
+        # textContent, not innerText: JupyterLab skips laying out the cells out of view (CSS
+        # content-visibility), and their innerText is then empty, a traceback's included.
         outputs = self.notebook.locator(".jp-OutputArea-output").evaluate_all(
             """els => els.map(e => ({
                 mime: e.getAttribute("data-mime-type") || "",
-                text: e.innerText.trim(),
+                text: e.textContent.trim(),
                 widgets: e.querySelectorAll(".jupyter-widgets, .widget-box, .lm-Widget").length,
             }))"""
         )
@@ -257,7 +260,7 @@ class LabNotebook:
             if trusted and mime == "text/plain" and widget_repr().match(text):
                 problems.append(f"widget shown as text (the widget extension did not load): {text[:200]}")
         errors = self.notebook.locator(".jupyter-widgets-error-widget").evaluate_all(
-            "els => els.map(e => e.innerText)"
+            "els => els.map(e => e.textContent)"
         )
         problems += [f"widget error view: {text[:300]}" for text in errors]
         # Read last: Playwright delivers the page's console events in order with the replies to

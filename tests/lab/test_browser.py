@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter_server import JupyterLab
-from browser_helpers import CHROMIUM_ARGS, LabNotebook, LabPage, find_chromium
+from browser_helpers import CHROMIUM_ARGS, ENGINE_NOTE, STDERR, LabNotebook, LabPage, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -107,6 +107,16 @@ display({"application/vnd.jupyter.widget-view+json": view, "text/plain": "no suc
     'raise ValueError("broken on purpose")',
 ]
 
+# A long notebook whose stderr outputs sit at the top, out of view once the notebook is scrolled
+# to its end (JupyterLab does not lay such cells out): the check must still read them. Its first
+# cell prints the engine's notice, which is wanted; its second an error line, which is not.
+OFFSCREEN = f"{CHECKS}/stderr_out_of_view.ipynb"
+_OFFSCREEN_CELLS = [
+    f"import sys\n\nprint({ENGINE_NOTE!r}, file=sys.stderr)",
+    'print("out of view on purpose", file=sys.stderr)',
+    *["print('\\n'.join(map(str, range(30))))"] * 40,
+]
+
 
 def _write_notebook(dst: Path, sources: list[str], outputs: dict[int, list] | None = None) -> None:
     """A Python 3 notebook of code cells; `outputs` maps a cell's index to its stored outputs."""
@@ -152,6 +162,7 @@ def lab_server(tmp_path_factory, chromium):
         "error", ename="ValueError", evalue="broken on purpose", traceback=["ValueError: broken on purpose"]
     )
     _write_notebook(root / BROKEN_FRONT_END, _BROKEN_CELLS, {1: [traceback]})
+    _write_notebook(root / OFFSCREEN, _OFFSCREEN_CELLS)
     with JupyterLab(root, tmp_path_factory.mktemp("jupyter-state")) as server:
         yield server
 
@@ -397,3 +408,20 @@ def test_the_front_end_check_catches_a_broken_widget_and_a_traceback(open_notebo
     assert any(p.startswith("error or stderr output") and "broken on purpose" in p for p in problems), (
         problems
     )
+
+
+def test_the_front_end_check_reads_outputs_out_of_view(open_notebook):
+    """Scrolled to its end, the notebook's stderr outputs at the top have no innerText (JupyterLab
+    skips laying them out): the check reads them all the same, the engine's notice as wanted and
+    the other line as an error. Reading innerText, it saw two empty stderr outputs, both errors."""
+    nb = open_notebook(OFFSCREEN)
+    nb.run_all()
+    nb.notebook.locator(".jp-Cell").last.scroll_into_view_if_needed()
+    stderr = nb.notebook.locator(f'.jp-OutputArea-output[data-mime-type="{STDERR}"]')
+    deadline = time.monotonic() + 10  # JupyterLab skips the layout of what has left the view
+    while (shown := stderr.evaluate_all("els => els.map(e => e.innerText)")) != ["", ""]:
+        assert time.monotonic() < deadline, f"the stderr outputs are still laid out: {shown}"
+        time.sleep(0.25)
+    problems = nb.front_end_errors()
+    print(problems)
+    assert problems == ["error or stderr output: out of view on purpose"], problems
