@@ -27,18 +27,3 @@ def pytest_collection_modifyitems(items):
         return _LONGEST_FIRST.index(path) if path in _LONGEST_FIRST else len(_LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: a file's tests (a notebook's cells) keep their order
-
-
-def pytest_configure(config):
-    # On the readable numpy loop the notebooks run about 200x slower and print what numpy's
-    # rounding gives, not the kernel's: tests/time_budget.py says why they are then checked
-    # nbval-lax, with a longer cell timeout. The unit tests stay as they are.
-    from time_budget import fit_nbval_to_engine
-
-    fit_nbval_to_engine(config.option)
-
-
-def pytest_report_header(config):
-    from time_budget import engine_line
-
-    return engine_line()

@@ -40,11 +40,14 @@ def test_without_nbval_nothing_is_switched_on(monkeypatch):
     assert (option.nbval, option.nbval_lax, option.nbval_cell_timeout) == (False, False, 300)
 
 
+# A test file, or one notebook alone: pytest loads the conftest.py at the top for either, so the
+# notebook is switched to nbval-lax on the readable loop even when tests/ is not collected.
+@pytest.mark.parametrize("target", ["tests/test_layout.py", "notebooks/01_chain_rule.ipynb"])
 @pytest.mark.parametrize("engine", ["python", "numba"])
-def test_the_header_says_which_engine_trains(engine):
+def test_the_header_says_which_engine_trains_and_how_notebooks_are_checked(engine, target):
     env = {k: v for k, v in os.environ.items() if k != "LAB_ENGINE"}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--co", "tests/test_layout.py"],
+        [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--co", target],
         cwd=ROOT,
         env={**env, "LAB_ENGINE": engine},
         capture_output=True,
@@ -53,9 +56,11 @@ def test_the_header_says_which_engine_trains(engine):
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     if engine == "python":
-        expected = "lab engine: the readable numpy loop (LAB_ENGINE=python is set); notebooks run nbval-lax"
+        expected = "lab engine: the readable numpy loop (LAB_ENGINE=python is set); notebooks: nbval-lax"
     elif lab_engine.kernel is None:  # the students' release: no kernel, so their own code trains
         expected = "lab engine: the readable numpy loop (the compiled kernel is not available"
     else:
-        expected = "lab engine: the compiled kernel; notebooks checked as pyproject.toml says"
+        expected = "lab engine: the compiled kernel; notebooks: nbval (outputs compared), up to 300 s"
     assert expected in run.stdout, run.stdout[:2000]
+    if engine == "python":
+        assert "nbval-lax (outputs not compared), up to 3600 s per cell" in run.stdout, run.stdout[:2000]

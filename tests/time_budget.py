@@ -9,7 +9,8 @@ takes 12 to 43 minutes, and notebooks 05 and 06 (22.1 and 51.2 million updates) 
 175 minutes. The budgets below hold either.
 
 On the readable loop the notebooks are also checked as the students' release checks them,
-nbval-lax (tests/conftest.py): they must run without an error, but their outputs are not compared
+nbval-lax (the conftest.py at the top of the repository, which pytest loads for any test
+or notebook it is given): they must run without an error, but their outputs are not compared
 with the committed ones, which the kernel printed. The two engines agree to 1e-12 over short runs
 (tests/lab/test_engine.py), but numpy's BLAS and its vectorised exp round differently from the
 kernel's scalar loops, and over 2000 epochs at a chaotic learning rate those last-bit differences
@@ -42,11 +43,15 @@ def notebook_seconds(on_kernel: float) -> float:
     return 6 * 3600 if READABLE else on_kernel
 
 
-def engine_line() -> str:
-    """One line for pytest's header: which engine trains, and how the notebooks are checked."""
+def engine_line(option) -> str:
+    """One line for pytest's header: which engine trains, and how the notebooks are checked, as
+    `option` (pytest's `config.option`, after `fit_nbval_to_engine`) says."""
+    if option.nbval_lax:
+        checked = f"nbval-lax (outputs not compared), up to {option.nbval_cell_timeout:g} s per cell"
+    elif option.nbval:
+        checked = f"nbval (outputs compared), up to {option.nbval_cell_timeout:g} s per cell"
+    else:
+        checked = "not run (no --nbval)"
     if READABLE:
-        return (
-            f"lab engine: the readable numpy loop ({engine._WHY_PYTHON}); "
-            f"notebooks run nbval-lax (outputs not compared), up to {READABLE_CELL_SECONDS} s per cell"
-        )
-    return "lab engine: the compiled kernel; notebooks checked as pyproject.toml says"
+        return f"lab engine: the readable numpy loop ({engine._WHY_PYTHON}); notebooks: {checked}"
+    return f"lab engine: the compiled kernel; notebooks: {checked}"
