@@ -51,7 +51,9 @@ def runtime_dependencies() -> list[Requirement]:
 
 
 def pinned() -> dict[str, str]:
-    """requirements.txt's pins: normalised name -> version."""
+    """requirements.txt's pins that hold on this machine: normalised name -> version. A package
+    pinned twice under exclusive markers (argon2-cffi-bindings: Intel Macs get an older release)
+    gets the pin whose marker this machine meets."""
     out = {}
     for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -59,7 +61,10 @@ def pinned() -> dict[str, str]:
             req = Requirement(line)
             [spec] = req.specifier
             assert spec.operator == "==", line
-            out[canonicalize_name(req.name)] = spec.version
+            if req.marker is None or req.marker.evaluate():
+                name = canonicalize_name(req.name)
+                assert name not in out, f"{req.name} is pinned twice for this machine"
+                out[name] = spec.version
     return out
 
 
