@@ -393,12 +393,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _floor_note(t: dict, k: int) -> str:
-    """Why K networks cannot take 2x one on a small machine: K times the arithmetic over its cores."""
+    """Why K networks take more than 2x one here: the kernel trains one network per core at a
+    time, with scalar loops, so K of them take about K / cores times one at best. Only a kernel that
+    trained several networks at once in a core's vector lanes could go below that."""
     cores = len(_AllCpus.allowed) if _AllCpus.allowed is not None else (os.cpu_count() or 1)
     efficiency = k * t["k1"] / (cores * t[f"k{k}"])
     return (
-        f"{k} networks are {k}x the arithmetic of one; on {cores} core(s) they take at least "
-        f"{k / cores:.3g}x its time. Measured {t[f'k{k}'] / t['k1']:.3g}x: "
+        f"the kernel trains one network per core at a time, so on {cores} core(s) {k} take about "
+        f"{k / cores:.3g}x the time of one at best. Measured {t[f'k{k}'] / t['k1']:.3g}x: "
         f"parallel efficiency {efficiency:.0%}"
     )
 
