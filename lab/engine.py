@@ -141,12 +141,15 @@ def _run_kernel(nets, X, y, lrs, epochs, optimizer, order, history, bar) -> tupl
     for start in range(0, epochs, chunk):
         part = np.zeros((k, min(chunk, epochs - start)))
         diverged = np.zeros(k, dtype=np.int64)
-        if k == 1:  # no threads for one network
-            diverged[0] = kernel.train_network(
-                W[0], b[0], mW[0], vW[0], mb[0], vb[0], t[0], sizes, *codes, hyper, X, y, lrs[0], part[0]
-            )
-        else:
-            kernel.train_networks(W, b, mW, vW, mb, vb, t, sizes, *codes, hyper, X, y, lrs, part, diverged)
+        with kernel.quick_start():
+            if k == 1:  # no threads for one network
+                diverged[0] = kernel.train_network(
+                    W[0], b[0], mW[0], vW[0], mb[0], vb[0], t[0], sizes, *codes, hyper, X, y, lrs[0], part[0]
+                )
+            else:
+                kernel.train_networks(
+                    W, b, mW, vW, mb, vb, t, sizes, *codes, hyper, X, y, lrs, part, diverged
+                )
         history[:, start : start + part.shape[1]] = part
         if diverged.any():
             which = int(np.argmin(np.where(diverged > 0, diverged, epochs + 1)))

@@ -25,7 +25,9 @@ else not at all), so a fresh process loads them instead of compiling.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import sys
 import warnings
 
 import numba
@@ -40,6 +42,33 @@ SIGMOID, TANH, RELU, IDENTITY = 0, 1, 2, 3
 MSE, BCE = 0, 1
 SGD, MOMENTUM, ADAM = 0, 1, 2
 REPORT = 1
+
+
+@contextlib.contextmanager
+def quick_start():
+    """Run the first compiled call of a process without numba importing scipy.linalg.
+
+    That first call makes numba load its tables of what compiled code may call, and with
+    them `numba.np.arraymath`, which imports scipy.linalg (about 0.25 s, nearly half of
+    the call) only to learn whether np.correlate in compiled code may use BLAS. The kernel
+    calls no BLAS. So while the tables load, scipy.linalg is marked as absent (numba then
+    gives np.correlate a plain loop, and nothing else changes); afterwards it imports as
+    usual. Where scipy.linalg is already imported, or the tables are loaded, this does
+    nothing.
+    """
+    global _started
+    absent = not _started and "scipy.linalg" not in sys.modules
+    if absent:
+        sys.modules["scipy.linalg"] = None  # `import scipy.linalg` now raises ImportError
+    try:
+        yield
+    finally:
+        _started = True
+        if absent and sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
+
+
+_started = False
 
 
 def _compile(**options):

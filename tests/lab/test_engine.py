@@ -207,6 +207,38 @@ def test_without_numba_training_falls_back_to_the_readable_loop():
     assert out.stderr.count("the compiled kernel is not available") == 1
 
 
+def test_the_first_compiled_call_leaves_scipy_linalg_unimported_and_importable():
+    """numba loads its tables on the first call without importing scipy.linalg (half that
+    call's time); scipy.linalg, the grader's expit, and BLAS in compiled code work afterwards."""
+    code = (
+        "import sys, lab\n"
+        "X, y = lab.generate_xor_easy()\n"
+        "lab.Network(seed=2).fit(X, y, epochs=2)\n"
+        "lab.train_many([lab.Network(seed=s) for s in range(2)], X, y, epochs=2)\n"
+        "print('scipy.linalg' in sys.modules)\n"
+        "import numba, numpy as np, scipy.linalg\n"
+        "from scipy.special import expit\n"
+        "dot = numba.njit(lambda a, b: np.dot(a, b))\n"
+        "print(scipy.linalg.det(np.eye(2)), expit(0.0), dot(np.ones(3), np.ones(3)))\n"
+    )
+    out = run_python(code, LAB_ENGINE="numba")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "1.0", "0.5", "3.0"]
+
+
+def test_the_first_compiled_call_keeps_an_imported_scipy_linalg():
+    code = (
+        "import sys, scipy.linalg, lab\n"
+        "before = sys.modules['scipy.linalg']\n"
+        "X, y = lab.generate_xor_easy()\n"
+        "lab.Network(seed=2).fit(X, y, epochs=2)\n"
+        "print(sys.modules['scipy.linalg'] is before)\n"
+    )
+    out = run_python(code, LAB_ENGINE="numba")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True"]
+
+
 def test_a_read_only_install_trains_without_a_cache_and_without_warnings():
     """Nothing writable (bubblewrap mounts the whole file system read-only): numba cannot cache,
     so the kernel compiles in memory, and training runs, with warnings as errors."""
