@@ -44,6 +44,9 @@ SGD, MOMENTUM, ADAM = 0, 1, 2
 REPORT = 1
 
 
+_started = False  # has a compiled call run in this process?
+
+
 @contextlib.contextmanager
 def quick_start():
     """Run the first compiled call of a process without numba importing scipy.linalg.
@@ -66,9 +69,6 @@ def quick_start():
         _started = True
         if absent and sys.modules.get("scipy.linalg", 0) is None:
             del sys.modules["scipy.linalg"]
-
-
-_started = False
 
 
 def _compile(**options):
